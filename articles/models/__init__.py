@@ -1,0 +1,5 @@
+from articles.models.article import Article, ArticleAuthor, ArticleQuerySet
+from articles.models.photo import Photo
+from articles.models.taxonomy import Program, Series
+
+__all__ = ["Article", "ArticleAuthor", "ArticleQuerySet", "Photo", "Program", "Series"]

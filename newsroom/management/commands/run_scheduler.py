@@ -1,0 +1,42 @@
+"""Run the periodic management commands listed in ``settings.SCHEDULED_COMMANDS``.
+
+The Procfile's ``scheduler`` process. Each entry is ``(command, every_seconds)``;
+a command that fails is logged and tried again at its next turn, so one bad run
+never stops the others. Every scheduled command must be safe to run twice.
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+logger = logging.getLogger(__name__)
+
+
+class Command(BaseCommand):
+    help = "Run the periodic commands of settings.SCHEDULED_COMMANDS, forever or --once."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="Run each command once and exit.")
+
+    def handle(self, *args, once=False, **options):
+        next_run = dict.fromkeys((name for name, _ in settings.SCHEDULED_COMMANDS), 0.0)
+        every = dict(settings.SCHEDULED_COMMANDS)
+        self.stdout.write(f"Scheduler running: {', '.join(next_run) or 'nothing to run'}")
+        while True:
+            now = time.monotonic()
+            for name, due in next_run.items():
+                if due <= now:
+                    self.run(name)
+                    next_run[name] = now + every[name]
+            if once:
+                return
+            time.sleep(max(1.0, min(next_run.values(), default=now + 60) - time.monotonic()))
+
+    def run(self, name):
+        try:
+            call_command(name, verbosity=0)
+        except Exception:
+            logger.exception("Scheduled command %s failed", name)

@@ -1,0 +1,41 @@
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from articles.models import Article, Photo, Series
+from authors.models import Author
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return (
+        Article.objects.count(),
+        Photo.objects.count(),
+        Author.objects.count(),
+        Series.objects.count(),
+        get_user_model().objects.count(),
+    )
+
+
+def test_seed_demo_loads_a_realistic_newsroom_and_can_run_twice(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    first = _counts()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert _counts() == first
+
+    assert Article.objects.live().count() >= 30
+    assert Author.objects.filter(title__gt="", bio__gt="").count() >= 6
+    assert Series.objects.count() == 2
+    for article in Article.objects.for_listing().select_related("lead_photo"):
+        assert article.ordered_authors(), article
+        assert article.tags.exists(), article
+        photo = article.lead_photo
+        assert photo.credit and photo.alt_text and photo.caption and photo.width == 1600
+    dates = sorted(Article.objects.values_list("published_at", flat=True))
+    assert (dates[-1] - dates[0]).days >= 21  # spread over recent weeks
+    assert get_user_model().objects.get(username="admin").is_superuser
+    assert client.get("/").status_code == 200
+    assert client.get(Article.objects.live().first().get_absolute_url()).status_code == 200

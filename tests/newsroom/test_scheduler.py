@@ -1,0 +1,15 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article
+
+pytestmark = pytest.mark.django_db
+
+
+def test_scheduler_runs_each_command_and_survives_a_failing_one(settings, caplog):
+    settings.SCHEDULED_COMMANDS = [("no_such_command", 60), ("seed_demo", 60)]
+    call_command("run_scheduler", "--once", stdout=io.StringIO())
+    assert "Scheduled command no_such_command failed" in caplog.text
+    assert Article.objects.live().count() >= 30  # the second command still ran

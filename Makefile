@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install lint format check-migrations clean
+.PHONY: run test e2e e2e-tools install lint format check-migrations clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,20 @@ run: install
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start
 
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --ignore=tests/e2e $(PYTEST_ARGS)
+
+# Browser tests: Debian's Chromium driven by Playwright, axe-core and the Nu HTML
+# Checker from npm (vnu.jar on the machine's Java). Screenshots go to artifacts/.
+e2e: install e2e-tools
+	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+
+e2e-tools: node_modules/.installed-stamp
+	@command -v chromium >/dev/null || { echo "Chromium is missing: apt-get install chromium"; exit 1; }
+	@command -v java >/dev/null || { echo "Java is missing: apt-get install default-jre-headless"; exit 1; }
+
+node_modules/.installed-stamp: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,78 @@
+"""Browser tests: Playwright driving Debian's Chromium against pytest-django's live server.
+
+Never a downloaded browser: ``executable_path`` is the system's ``chromium``, and its
+flags keep it off the network. Screenshots and page sources land in ``artifacts/``
+(override with ``E2E_ARTIFACTS``), which CI keeps and git ignores.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.checkers import AXE_JS, VNU_JAR
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls our
+# tests make there are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", Path(__file__).resolve().parents[2] / "artifacts"))
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--disable-extensions",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = [str(p) for p in (AXE_JS, VNU_JAR) if not p.exists()]
+    if not shutil.which("chromium"):
+        missing.append("chromium (apt-get install chromium)")
+    if missing:
+        raise pytest.UsageError(
+            "Browser tests need: " + ", ".join(missing) + " — run `make e2e`, which installs them."
+        )
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    return {"executable_path": shutil.which("chromium"), "headless": True, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args():
+    # bypass_csp lets the test inject axe-core; the pages' own CSP is tested elsewhere.
+    return {"viewport": DESKTOP, "bypass_csp": True}
+
+
+@pytest.fixture
+def artifacts(request) -> Path:
+    folder = ARTIFACTS / request.node.name.replace("/", "_").replace("[", "-").rstrip("]")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def shoot(artifacts):
+    """Save a full-page screenshot; return its path (for failure messages)."""
+
+    def _shoot(page, name: str) -> Path:
+        path = artifacts / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return _shoot
+
+
+@pytest.fixture
+def live(live_server, transactional_db):
+    return live_server.url

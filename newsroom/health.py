@@ -1,0 +1,74 @@
+"""``/healthz``: can this node serve? Checks the database, the cache and the task queue.
+
+Answers 200 with a JSON body when all is well and 503 naming what is not, so a
+load balancer or uptime monitor can act on it. Never cached.
+"""
+
+import time
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+def _timed(check):
+    started = time.perf_counter()
+    try:
+        detail = check()
+    except Exception as error:  # a health check reports failures, it never raises them
+        return {"ok": False, "error": f"{type(error).__name__}: {error}"}
+    return {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1), **(detail or {})}
+
+
+def check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def check_cache():
+    key, value = f"healthz:{uuid.uuid4().hex}", uuid.uuid4().hex
+    cache.set(key, value, timeout=10)
+    if cache.get(key) != value:
+        raise RuntimeError("the cache did not return what was just stored")
+    cache.delete(key)
+
+
+def oldest_queued_task_age() -> timedelta | None:
+    """How long the oldest task that is ready to run has waited, or None if none waits."""
+    from django_tasks_db.models import DBTaskResult
+
+    oldest = DBTaskResult.objects.ready().order_by("enqueued_at").first()
+    return timezone.now() - oldest.enqueued_at if oldest else None
+
+
+def check_tasks():
+    age = oldest_queued_task_age()
+    seconds = round(age.total_seconds()) if age else 0
+    if seconds > settings.HEALTH_MAX_QUEUE_AGE:
+        raise RuntimeError(
+            f"the oldest queued task has waited {seconds}s "
+            f"(limit {settings.HEALTH_MAX_QUEUE_AGE}s): are the workers running?"
+        )
+    return {"oldest_queued_seconds": seconds}
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    checks = {
+        "database": _timed(check_database),
+        "cache": _timed(check_cache),
+        "tasks": _timed(check_tasks),
+    }
+    healthy = all(c["ok"] for c in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "failing", "checks": checks},
+        status=200 if healthy else 503,
+    )

@@ -66,6 +66,13 @@ def shoot(artifacts):
     """Save a full-page screenshot; return its path (for failure messages)."""
 
     def _shoot(page, name: str) -> Path:
+        # Scroll through once so lazy-loaded images below the fold are in the shot.
+        page.evaluate(
+            "async () => { for (let y = 0; y < document.body.scrollHeight; y += 600) {"
+            " window.scrollTo(0, y); await new Promise(r => setTimeout(r, 30)); }"
+            " window.scrollTo(0, 0); }"
+        )
+        page.wait_for_load_state("networkidle")
         path = artifacts / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path

@@ -9,6 +9,7 @@ admin.site.index_title = "Newsroom desk"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("experts/", include("authors.urls")),
+    path("newsletters/", include("newsletter.urls")),
     path("", include("articles.urls")),
 ]
 

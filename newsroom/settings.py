@@ -258,3 +258,13 @@ SCHEDULED_COMMANDS = [
     ("clearsessions", 60 * 60),
     ("prune_db_task_results", 60 * 60),
 ]
+
+# --- Newsletter sign-ups (newsletter/subscriptions.py) --------------------
+# Throttles live in the default cache (Redis when REDIS_URL is set, so they
+# hold across processes). One confirmation mail per address per window: a
+# hundred sign-ups of one address in a minute send one email.
+NEWSLETTER_CONFIRM_EMAIL_WINDOW = env_int("NEWSLETTER_CONFIRM_EMAIL_WINDOW", 15 * 60)
+NEWSLETTER_SIGNUP_IP_LIMIT = env_int("NEWSLETTER_SIGNUP_IP_LIMIT", 20)
+NEWSLETTER_SIGNUP_IP_WINDOW = env_int("NEWSLETTER_SIGNUP_IP_WINDOW", 60 * 60)
+# How long a confirmation link works.
+NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 7 * 24 * 60 * 60)

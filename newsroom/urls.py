@@ -14,5 +14,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("experts/", include("authors.urls")),
+    path("newsletters/", include("newsletter.urls")),
     path("", include("articles.urls")),
 ]

@@ -75,3 +75,34 @@ def make_article(*, authors=(), tags=(), **fields) -> Article:
     if tags:
         article.tags.add(*tags)
     return article
+
+
+def make_newsletter(**fields):
+    from newsletter.models import Newsletter
+
+    n = next(_seq)
+    defaults = {
+        "name": f"Newsletter {n}",
+        "slug": f"newsletter-{n}",
+        "from_name": "The Newsroom",
+        "from_address": "news@example.org",
+    }
+    if "series" not in fields:
+        defaults["series"] = make_series()
+    return Newsletter.objects.create(**{**defaults, **fields})
+
+
+def make_subscriber(email=None, *, active=(), **fields):
+    """A subscriber, active (confirmed) on each newsletter in ``active``."""
+    from newsletter.models import Subscriber, Subscription
+
+    n = next(_seq)
+    subscriber = Subscriber.objects.create(email=email or f"reader{n}@example.org", **fields)
+    for newsletter in active:
+        Subscription.objects.create(
+            subscriber=subscriber,
+            newsletter=newsletter,
+            status=Subscription.Status.ACTIVE,
+            confirmed_at=timezone.now(),
+        )
+    return subscriber

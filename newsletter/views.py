@@ -1,0 +1,139 @@
+"""Public sign-up pages and the personal pages reached from emails.
+
+No GET here changes anything: mail scanners and link previewers follow every
+link in a message, so confirming, unsubscribing and erasing all take a POST
+from a page with a button.
+"""
+
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from newsletter import subscriptions, tokens
+from newsletter.forms import PreferencesForm, SignupForm
+from newsletter.models import Newsletter, Subscription
+
+
+def _bad_link(request):
+    return render(request, "newsletter/bad_link.html", status=400)
+
+
+def _signup_page(request, form, status=200):
+    selected = set()
+    for value in form["newsletters"].value() or []:
+        if str(value).isdigit():
+            selected.add(int(value))
+    context = {
+        "newsletters": Newsletter.objects.active().select_related("series"),
+        "form": form,
+        "selected": selected,
+    }
+    return render(request, "newsletter/newsletter_list.html", context, status=status)
+
+
+def newsletter_list(request):
+    return _signup_page(request, SignupForm())
+
+
+@require_POST
+def subscribe(request):
+    """Take a sign-up. The answer never says whether the address was known."""
+    if not subscriptions.signup_allowed_from(request.META.get("REMOTE_ADDR")):
+        return render(request, "newsletter/throttled.html", status=429)
+    form = SignupForm(request.POST)
+    if not form.is_valid():
+        return _signup_page(request, form, status=400)
+    if not form.is_bot:
+        subscriptions.request_subscription(
+            email=form.cleaned_data["email"],
+            newsletters=form.cleaned_data["newsletters"],
+            source_detail=form.cleaned_data["source"],
+        )
+    return render(request, "newsletter/check_inbox.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    try:
+        subscriber, newsletters = subscriptions.subscriber_for_confirmation(token)
+    except tokens.BadToken:
+        return _bad_link(request)
+    if request.method == "POST":
+        subscriber = subscriptions.confirm(token=token, consent_source=request.path[:255])
+        return render(
+            request,
+            "newsletter/confirmed.html",
+            {
+                "newsletters": newsletters,
+                "preferences_url": subscriptions.preferences_url(subscriber),
+            },
+        )
+    return render(request, "newsletter/confirm.html", {"newsletters": newsletters})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def preferences(request, token):
+    try:
+        subscriber = subscriptions.subscriber_for_preferences(token)
+    except tokens.BadToken:
+        return _bad_link(request)
+    saved = False
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if "unsubscribe_all" in request.POST:
+            subscriptions.unsubscribe_all(subscriber=subscriber)
+            saved = True
+        elif form.is_valid():
+            subscriptions.update_preferences(
+                subscriber=subscriber, newsletters=form.cleaned_data["newsletters"]
+            )
+            saved = True
+    active = subscriber.subscriptions.filter(status=Subscription.Status.ACTIVE)
+    form = PreferencesForm(initial={"newsletters": [s.newsletter_id for s in active]})
+    return render(
+        request,
+        "newsletter/preferences.html",
+        {"form": form, "subscriber": subscriber, "saved": saved, "token": token},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def erase(request, token):
+    try:
+        subscriber = subscriptions.subscriber_for_preferences(token)
+    except tokens.BadToken:
+        return _bad_link(request)
+    if request.method == "POST":
+        subscriptions.erase(subscriber=subscriber)
+        return render(request, "newsletter/erased.html")
+    return render(request, "newsletter/erase.html", {"token": token})
+
+
+@csrf_exempt  # RFC 8058: mail providers POST here with no cookie and no CSRF token.
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """One-click unsubscribe (RFC 8058) from one newsletter.
+
+    POST with ``List-Unsubscribe=One-Click`` in the body unsubscribes, however
+    often it arrives; GET only shows a page whose button makes that POST.
+    """
+    try:
+        uid, newsletter_id = tokens.read_unsubscribe_token(token)
+    except tokens.BadToken:
+        return _bad_link(request)
+    if request.method == "POST":
+        if request.POST.get("List-Unsubscribe") != "One-Click":
+            return render(request, "newsletter/bad_link.html", status=400)
+        newsletter = subscriptions.unsubscribe_by_token(token)
+        return render(
+            request,
+            "newsletter/unsubscribed.html",
+            {"newsletter": newsletter, "preferences_token": tokens.personal_token(uid)},
+        )
+    newsletter = Newsletter.objects.filter(pk=newsletter_id).first()
+    return render(request, "newsletter/unsubscribe.html", {"newsletter": newsletter})

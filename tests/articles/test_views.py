@@ -23,7 +23,8 @@ def test_home_lists_live_pieces_newest_first(client):
     make_article(title="Hidden draft", status=Article.Status.DRAFT)
     response = client.get("/")
     assert response.status_code == 200
-    assert list(response.context["articles"]) == [newer, older]
+    assert response.context["featured"] == newer
+    assert list(response.context["articles"]) == [older]
     assert b"Hidden draft" not in response.content
 
 
@@ -91,8 +92,9 @@ def _fill(count):
 @pytest.mark.parametrize("count", [1, 10])
 def test_home_query_count_does_not_grow_with_the_list(client, django_assert_num_queries, count):
     _fill(count)
-    # count, page of articles, their authors
-    with django_assert_num_queries(3):
+    # cache state (next scheduled piece), page of articles, their authors,
+    # the series sections, their authors
+    with django_assert_num_queries(5):
         assert client.get("/").status_code == 200
 
 
@@ -106,8 +108,8 @@ def test_article_query_count_does_not_grow_with_authors_or_tags(
         authors=[make_author() for _ in range(count)],
         tags=[f"tag{i}" for i in range(count)],
     )
-    # article, its authors, its tags
-    with django_assert_num_queries(3):
+    # cache state, article, its authors, its tags, further reading (none here)
+    with django_assert_num_queries(5):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 

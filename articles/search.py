@@ -66,6 +66,7 @@ def update_search_vector(article_id: int) -> None:
 
 # --- Query parsing (SQLite fallback) ------------------------------------------
 
+_TAG = re.compile(r"<[^>]+>")
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 
 
@@ -190,7 +191,8 @@ def snippet(article: Article, text: str) -> SafeString:
     headline = getattr(article, "headline", None)
     if headline is not None:
         return _highlight(html.unescape(headline))
-    plain = " ".join(html.unescape(strip_tags(article.body)).split())
+    # Tags become spaces so paragraphs do not run into each other.
+    plain = " ".join(html.unescape(strip_tags(_TAG.sub(" ", article.body))).split())
     terms = [term for alt in parse_websearch(text) for negated, term in alt if not negated]
     lowered = plain.lower()
     found = [lowered.find(term.lower()) for term in terms]

@@ -81,7 +81,9 @@ def _finish(request, response, state: dict, anonymous: bool) -> None:
         patch_cache_control(response, private=True, no_cache=True)
     # Set here, with this render's nonce, so a cached copy keeps a header that
     # matches its own markup (the CSP middleware leaves a present header alone).
-    response[CSP.HEADER_ENFORCE] = build_policy(PUBLIC_CSP, getattr(request, "_csp_nonce", None))
+    response[str(CSP.HEADER_ENFORCE)] = build_policy(
+        PUBLIC_CSP, getattr(request, "_csp_nonce", None)
+    )
 
 
 def _cacheable(response) -> bool:

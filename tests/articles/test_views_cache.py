@@ -79,7 +79,10 @@ def test_logged_in_staff_get_private_uncached_pages(admin_client):
 @pytest.mark.parametrize("url", ["/", "/search/?q=x", "/experts/", "/feed/"])
 def test_public_pages_carry_a_strict_content_security_policy(client, url):
     make_article()
-    policy = client.get(url)["Content-Security-Policy"]
+    response = client.get(url)
+    # WSGI servers reject non-str header names (an enum key once slipped through).
+    assert all(type(name) is str for name in response.headers)
+    policy = response["Content-Security-Policy"]
     assert "script-src 'self'" in policy
     assert "style-src 'self'" in policy and "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy

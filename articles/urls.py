@@ -1,13 +1,37 @@
 from django.urls import path
 
-from articles import views
+from articles import feeds, views
+from newsroom.http_cache import public_page
 
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
-    path("series/<slug:slug>/", views.SeriesView.as_view(), name="series"),
-    path("programs/<slug:slug>/", views.ProgramView.as_view(), name="program"),
-    path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("", public_page(views.HomeView.as_view()), name="home"),
+    path("search/", public_page(views.search_view), name="search"),
+    path("articles/<slug:slug>/", public_page(views.ArticleDetailView.as_view()), name="detail"),
+    path("series/<slug:slug>/", public_page(views.SeriesView.as_view()), name="series"),
+    path("programs/<slug:slug>/", public_page(views.ProgramView.as_view()), name="program"),
+    path("tags/<slug:slug>/", public_page(views.TagView.as_view()), name="tag"),
+    # Feeds: RSS at …/feed/, Atom at …/feed/atom/.
+    path("feed/", public_page(feeds.LatestFeed()), name="feed"),
+    path("feed/atom/", public_page(feeds.atom(feeds.LatestFeed)()), name="feed_atom"),
+    path("series/<slug:slug>/feed/", public_page(feeds.SeriesFeed()), name="series_feed"),
+    path(
+        "series/<slug:slug>/feed/atom/",
+        public_page(feeds.atom(feeds.SeriesFeed)()),
+        name="series_feed_atom",
+    ),
+    path("tags/<slug:slug>/feed/", public_page(feeds.TagFeed()), name="tag_feed"),
+    path(
+        "tags/<slug:slug>/feed/atom/",
+        public_page(feeds.atom(feeds.TagFeed)()),
+        name="tag_feed_atom",
+    ),
+    # Expert feeds live here, not in authors: authors never imports articles.
+    path("experts/<slug:slug>/feed/", public_page(feeds.ExpertFeed()), name="expert_feed"),
+    path(
+        "experts/<slug:slug>/feed/atom/",
+        public_page(feeds.atom(feeds.ExpertFeed)()),
+        name="expert_feed_atom",
+    ),
 ]

@@ -1,10 +1,11 @@
 from django.urls import path
 
 from authors import views
+from newsroom.http_cache import public_page
 
 app_name = "authors"
 
 urlpatterns = [
-    path("", views.AuthorListView.as_view(), name="list"),
-    path("<slug:slug>/", views.AuthorDetailView.as_view(), name="detail"),
+    path("", public_page(views.AuthorListView.as_view()), name="list"),
+    path("<slug:slug>/", public_page(views.AuthorDetailView.as_view()), name="detail"),
 ]

@@ -268,3 +268,11 @@ NEWSLETTER_SIGNUP_IP_LIMIT = env_int("NEWSLETTER_SIGNUP_IP_LIMIT", 20)
 NEWSLETTER_SIGNUP_IP_WINDOW = env_int("NEWSLETTER_SIGNUP_IP_WINDOW", 60 * 60)
 # How long a confirmation link works.
 NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 7 * 24 * 60 * 60)
+
+# --- Public page cache (newsroom.http_cache) ----------------------------------
+# Seconds a rendered page is kept for anonymous readers; any content change
+# drops it sooner. Browsers recheck after PUBLIC_BROWSER_MAX_AGE (a cheap 304);
+# a CDN may keep a copy PUBLIC_CDN_MAX_AGE seconds.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)
+PUBLIC_BROWSER_MAX_AGE = env_int("PUBLIC_BROWSER_MAX_AGE", 60)
+PUBLIC_CDN_MAX_AGE = env_int("PUBLIC_CDN_MAX_AGE", 300)

@@ -1,8 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from articles import views as article_views
+from articles.sitemaps import SITEMAPS
 from newsroom.health import healthz
+from newsroom.http_cache import public_page
 from newsroom.views import media
 
 admin.site.site_header = f"{settings.SITE_NAME} — staff"
@@ -13,6 +17,21 @@ urlpatterns = [
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media, name="media"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("robots.txt", public_page(article_views.robots_txt), name="robots_txt"),
+    # An index, so each section can page past the 50,000-URL limit of one file.
+    path(
+        "sitemap.xml",
+        public_page(sitemap_views.index),
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        public_page(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
+    path("news-sitemap.xml", public_page(article_views.news_sitemap), name="news_sitemap"),
     path("experts/", include("authors.urls")),
     path("newsletters/", include("newsletter.urls")),
     path("", include("articles.urls")),

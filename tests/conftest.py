@@ -17,3 +17,13 @@ def superuser(db):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache, so no page cached by another test is served."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

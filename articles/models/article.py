@@ -1,6 +1,7 @@
 import math
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -102,6 +103,9 @@ class Article(models.Model):
         blank=True,
         help_text="Only when the piece first appeared elsewhere.",
     )
+    # Weighted full-text index (title > dek > body and tags), kept current on
+    # every save by articles.search; only PostgreSQL fills and reads it.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

@@ -40,7 +40,7 @@ def test_reader_goes_from_home_to_article_to_expert_to_tag(demo, page, shoot, vi
 
     page.go_back()
     tag = first.tags.order_by("name").first()
-    page.get_by_role("list", name="Tags").get_by_role("link", name=tag.name).click()
+    page.get_by_role("list", name="Topics").get_by_role("link", name=tag.name).click()
     assert page.get_by_role("heading", level=1).inner_text() == tag.name
     assert page.get_by_role("link", name=first.title).count() >= 1
     shoot(page, f"tag-{width}")

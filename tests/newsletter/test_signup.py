@@ -190,14 +190,33 @@ def test_choosing_no_newsletter_is_an_error(client, briefing):
     assert not Subscriber.objects.exists()
 
 
-def test_csrf_is_required(briefing):
+@pytest.mark.parametrize(
+    "header", [{"Origin": "https://evil.example"}, {"Referer": "https://evil.example/page"}]
+)
+def test_a_form_posted_from_another_site_is_refused(briefing, header):
     from django.test import Client
 
     response = Client(enforce_csrf_checks=True).post(
-        SUBSCRIBE, {"email": "reader@example.org", "newsletters": [briefing.pk]}
+        SUBSCRIBE, {"email": "reader@example.org", "newsletters": [briefing.pk]}, headers=header
     )
     assert response.status_code == 403
     assert not Subscriber.objects.exists()
+    assert mail.outbox == []
+
+
+def test_the_box_on_cached_pages_works_without_a_csrf_token(
+    briefing, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = Client(enforce_csrf_checks=True).post(
+            SUBSCRIBE,
+            {"email": "reader@example.org", "newsletters": [briefing.pk]},
+            headers={"Origin": "http://testserver"},
+        )
+    assert response.status_code == 200
+    assert Subscriber.objects.filter(email_key="reader@example.org").exists()
 
 
 def test_get_of_the_subscribe_url_changes_nothing(client, briefing):

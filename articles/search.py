@@ -1,0 +1,224 @@
+"""Full-text search over live articles.
+
+On PostgreSQL: a stored, weighted ``tsvector`` (title A, dek B, body and tags
+C) kept current whenever an article or its tags are saved, queried with
+``websearch_to_tsquery`` (quotes, ``-word``, ``or``), ranked, with highlighted
+snippets from ``ts_headline``. On SQLite: the same query syntax over
+``icontains`` filters, title matches first, snippets cut in Python.
+"""
+
+import html
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db import connection
+from django.db.models import Case, F, Func, IntegerField, Q, TextField, Value, When
+from django.utils.html import escape, strip_tags
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.models import Article
+
+CONFIG = "english"
+# Private-use characters mark the highlights inside ts_headline's output, so the
+# snippet can be escaped as a whole and only then turned into <mark> elements.
+MARK_START, MARK_END = "\ue000", "\ue001"
+SNIPPET_CHARS = 220
+
+
+def uses_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+# --- Keeping the index current ----------------------------------------------
+
+
+def update_search_vector(article_id: int) -> None:
+    """Recompute one article's stored search vector (PostgreSQL only)."""
+    if not uses_postgres():
+        return
+    row = Article.objects.filter(pk=article_id).values("title", "dek", "body").first()
+    if row is None:
+        return
+    tags = " ".join(
+        Article.tags.through.objects.filter(
+            object_id=article_id, content_type__app_label="articles", content_type__model="article"
+        ).values_list("tag__name", flat=True)
+    )
+
+    def text(value):
+        return Value(value, output_field=TextField())
+
+    vector = (
+        SearchVector(text(row["title"]), weight="A", config=CONFIG)
+        + SearchVector(text(row["dek"]), weight="B", config=CONFIG)
+        + SearchVector(text(html.unescape(strip_tags(row["body"]))), weight="C", config=CONFIG)
+        + SearchVector(text(tags), weight="C", config=CONFIG)
+    )
+    # .update() sends no signal, so this cannot recurse into post_save.
+    Article.objects.filter(pk=article_id).update(search_vector=vector)
+
+
+# --- Query parsing (SQLite fallback) ------------------------------------------
+
+_TAG = re.compile(r"<[^>]+>")
+_TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
+
+
+def parse_websearch(text: str) -> list[list[tuple[bool, str]]]:
+    """Split a query the way websearch_to_tsquery reads it.
+
+    Returns alternatives (separated by ``or``), each a list of
+    ``(negated, phrase)`` terms that must all hold.
+    """
+    alternatives: list[list[tuple[bool, str]]] = [[]]
+    for match in _TOKEN.finditer(text):
+        minus, phrase, word = match.groups()
+        if word is not None:
+            if word.lower() == "or":
+                alternatives.append([])
+                continue
+            negated, term = word.startswith("-"), word.lstrip("-")
+        else:
+            negated, term = bool(minus), phrase
+        term = term.strip()
+        if term:
+            alternatives[-1].append((negated, term))
+    return [terms for terms in alternatives if any(not negated for negated, _ in terms)]
+
+
+def _term_filter(term: str) -> Q:
+    tagged = Article.tags.through.objects.filter(
+        tag__name__icontains=term,
+        content_type__app_label="articles",
+        content_type__model="article",
+    ).values("object_id")
+    return (
+        Q(title__icontains=term)
+        | Q(dek__icontains=term)
+        | Q(body__icontains=term)
+        | Q(pk__in=tagged)
+    )
+
+
+def _fallback(queryset, text: str):
+    alternatives = parse_websearch(text)
+    if not alternatives:
+        return queryset.none()
+    matches = Q()
+    title_hits = Q()
+    for terms in alternatives:
+        clause = Q()
+        for negated, term in terms:
+            clause &= ~_term_filter(term) if negated else _term_filter(term)
+            if not negated:
+                title_hits |= Q(title__icontains=term)
+        matches |= clause
+    return (
+        queryset.filter(matches)
+        .annotate(
+            rank=Case(
+                When(title_hits, then=Value(2)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .order_by("-rank", "-published_at", "-pk")
+    )
+
+
+def _plain_body():
+    return Func(
+        F("body"),
+        Value("<[^>]+>"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+
+
+# --- Searching --------------------------------------------------------------
+
+
+def search(text: str, *, series: str = "", expert: str = ""):
+    """Live articles matching ``text``, best first, optionally within a series or by an expert.
+
+    Each result has ``rank``; on PostgreSQL also ``headline`` (see ``snippet``).
+    """
+    queryset = Article.objects.live()
+    if series:
+        queryset = queryset.filter(series__slug=series)
+    if expert:
+        queryset = queryset.filter(article_authors__author__slug=expert)
+    text = text.strip()
+    if not text:
+        return queryset.none()
+    if not uses_postgres():
+        return _fallback(queryset, text)
+    query = SearchQuery(text, search_type="websearch", config=CONFIG)
+    return (
+        queryset.filter(search_vector=query)
+        .annotate(
+            rank=SearchRank(F("search_vector"), query),
+            headline=SearchHeadline(
+                _plain_body(),
+                query,
+                config=CONFIG,
+                start_sel=MARK_START,
+                stop_sel=MARK_END,
+                max_words=40,
+                min_words=20,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
+        )
+        .order_by("-rank", "-published_at", "-pk")
+    )
+
+
+def _highlight(text: str) -> SafeString:
+    """Escape everything, then turn the markers into <mark> elements."""
+    escaped = escape(text)
+    return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
+
+
+def snippet(article: Article, text: str) -> SafeString:
+    """A short passage of the body with the query's words highlighted."""
+    headline = getattr(article, "headline", None)
+    if headline is not None:
+        return _highlight(html.unescape(headline))
+    # Tags become spaces so paragraphs do not run into each other.
+    plain = " ".join(html.unescape(strip_tags(_TAG.sub(" ", article.body))).split())
+    terms = [term for alt in parse_websearch(text) for negated, term in alt if not negated]
+    lowered = plain.lower()
+    found = [lowered.find(term.lower()) for term in terms]
+    found = [i for i in found if i >= 0]
+    start = max(0, min(found) - SNIPPET_CHARS // 3) if found else 0
+    cut = plain[start : start + SNIPPET_CHARS]
+    if terms:
+        pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
+        cut = pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_END}", cut)
+    prefix = "… " if start else ""
+    suffix = " …" if start + SNIPPET_CHARS < len(plain) else ""
+    return _highlight(prefix + cut + suffix)
+
+
+@dataclass
+class SearchFilters:
+    """The search form's inputs as read from the query string."""
+
+    q: str = ""
+    series: str = ""
+    expert: str = ""
+
+    @classmethod
+    def from_query(cls, query) -> "SearchFilters":
+        return cls(
+            q=query.get("q", "")[:200],
+            series=query.get("series", "")[:200],
+            expert=query.get("expert", "")[:200],
+        )

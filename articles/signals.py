@@ -1,0 +1,51 @@
+"""Keep derived state current when content changes: the search index and the public page cache.
+
+Signals rather than a process module because every path that saves content
+(admin, workflow, seed_demo, shell) must keep these in step, and neither
+changes what is stored about the content itself.
+"""
+
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from taggit.models import Tag, TaggedItem
+
+from articles.models import Article, ArticleAuthor, Photo, Program, Series
+from articles.search import update_search_vector
+from authors.models import Author
+from newsroom import http_cache
+
+
+@receiver(post_save, sender=Article)
+def _index_article(sender, instance, raw=False, **kwargs):
+    if not raw:
+        update_search_vector(instance.pk)
+
+
+@receiver(m2m_changed, sender=TaggedItem)
+def _index_article_tags(sender, instance, action, **kwargs):
+    if isinstance(instance, Article) and action in {"post_add", "post_remove", "post_clear"}:
+        update_search_vector(instance.pk)
+
+
+def _content_changed(**kwargs):
+    # Now, so this request's own later reads see fresh pages; and again after
+    # commit, because a reader may have cached the old page in between.
+    http_cache.invalidate()
+    transaction.on_commit(http_cache.invalidate)
+
+
+for model in (Article, ArticleAuthor, Photo, Series, Program, Author, Tag, TaggedItem):
+    post_save.connect(_content_changed, sender=model, dispatch_uid=f"public-cache-save-{model}")
+    post_delete.connect(_content_changed, sender=model, dispatch_uid=f"public-cache-del-{model}")
+for through in (Article.further_reading.through, Program.experts.through, TaggedItem):
+    m2m_changed.connect(
+        _content_changed, sender=through, dispatch_uid=f"public-cache-m2m-{through}"
+    )
+
+
+def next_go_live():
+    """When the next scheduled piece goes live, so cached pages expire at that moment."""
+    return (
+        Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True)
+    ).first()

@@ -1,0 +1,20 @@
+from articles.views.discovery import news_sitemap, robots_txt
+from articles.views.pages import (
+    ArticleDetailView,
+    HomeView,
+    ProgramView,
+    SeriesView,
+    TagView,
+)
+from articles.views.search import search_view
+
+__all__ = [
+    "ArticleDetailView",
+    "HomeView",
+    "ProgramView",
+    "SeriesView",
+    "TagView",
+    "news_sitemap",
+    "robots_txt",
+    "search_view",
+]

@@ -1,0 +1,235 @@
+"""Reading pages: home, article, and the series / program / tag listings."""
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.expressions import Window as WindowExpr
+from django.db.models.functions import Coalesce, RowNumber
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.generic import DetailView, ListView
+from taggit.models import Tag, TaggedItem
+
+from articles import structured_data as sd
+from articles.models import Article, Program, Series
+from newsroom.pagination import WindowPaginationMixin
+
+PAGE_SIZE = 20
+PER_SERIES = 3
+FURTHER_READING = 4
+# A piece edited later than this after publication shows an "Updated" date.
+UPDATE_GRACE = timedelta(minutes=30)
+
+
+def series_sections(per_series: int = PER_SERIES) -> list[dict]:
+    """The newest few live pieces of each series, in two queries whatever the number of series."""
+    newest_first = [F("published_at").desc(), F("pk").desc()]
+    ranked = (
+        Article.objects.live()
+        .filter(series__isnull=False)
+        .annotate(
+            position=WindowExpr(RowNumber(), partition_by=[F("series_id")], order_by=newest_first)
+        )
+        .filter(position__lte=per_series)
+        .for_listing()
+        .order_by("series__name", "series_id", "position")
+    )
+    sections: dict[int, dict] = {}
+    for article in ranked:
+        sections.setdefault(article.series_id, {"series": article.series, "articles": []})
+        sections[article.series_id]["articles"].append(article)
+    return list(sections.values())
+
+
+def further_reading(article: Article, tag_ids: list[int], limit: int = FURTHER_READING) -> list:
+    """Hand-picked live pieces first, then those sharing most tags, then the same series.
+
+    One query for the pieces and one for their authors, however many there are.
+    """
+    picked = Article.further_reading.through.objects.filter(
+        from_article_id=article.pk, to_article_id=OuterRef("pk")
+    )
+    shared_tags = (
+        TaggedItem.objects.filter(
+            content_type__app_label="articles",
+            content_type__model="article",
+            object_id=OuterRef("pk"),
+            tag_id__in=tag_ids,
+        )
+        .order_by()
+        .values("object_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    tagged = TaggedItem.objects.filter(
+        content_type__app_label="articles", content_type__model="article", tag_id__in=tag_ids
+    ).values("object_id")
+    candidates = Q(Exists(picked)) | Q(pk__in=tagged)
+    if article.series_id:
+        candidates |= Q(series_id=article.series_id)
+    return list(
+        Article.objects.live()
+        .exclude(pk=article.pk)
+        .filter(candidates)
+        .annotate(
+            picked=Exists(picked),
+            shared=Coalesce(Subquery(shared_tags, output_field=IntegerField()), Value(0)),
+            same_series=Case(
+                When(series_id=article.series_id, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .for_listing()
+        .order_by("-picked", "-shared", "-same_series", "-published_at", "-pk")[:limit]
+    )
+
+
+def share_links(title: str, url: str) -> list[tuple[str, str]]:
+    """Plain links to each network's share form: no third-party script on our pages."""
+    return [
+        ("Email", "mailto:?" + urlencode({"subject": title, "body": url})),
+        ("X", "https://x.com/intent/post?" + urlencode({"text": title, "url": url})),
+        ("Bluesky", "https://bsky.app/intent/compose?" + urlencode({"text": f"{title} {url}"})),
+        ("LinkedIn", "https://www.linkedin.com/sharing/share-offsite/?" + urlencode({"url": url})),
+        ("Facebook", "https://www.facebook.com/sharer/sharer.php?" + urlencode({"u": url})),
+    ]
+
+
+class HomeView(WindowPaginationMixin, ListView):
+    """The front page: a featured piece, the latest, a section per series; later pages list only."""
+
+    template_name = "articles/home.html"
+    context_object_name = "articles"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return Article.objects.live().for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        articles = context["articles"]
+        if context["page_obj"].number == 1 and articles:
+            context["featured"], context["articles"] = articles[0], articles[1:]
+            context["sections"] = series_sections()
+        return context
+
+
+class ArticleDetailView(DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return (
+            Article.objects.live()
+            .for_listing()
+            .select_related("series__program")
+            .prefetch_related("tags")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        tags = list(article.tags.all())
+        image = sd.social_image(article)
+        canonical = sd.canonical_url(article)
+        crumbs = (
+            [(article.series.name, article.series.get_absolute_url())] if article.series else []
+        )
+        crumbs.append((article.title, article.get_absolute_url()))
+        updated = (
+            article.updated_at if article.updated_at - article.published_at > UPDATE_GRACE else None
+        )
+        context.update(
+            tags=tags,
+            further=further_reading(article, [tag.pk for tag in tags]),
+            social_image=image,
+            canonical=canonical,
+            updated=updated,
+            share_links=share_links(article.title, canonical),
+            structured_data=[
+                sd.json_ld(sd.news_article(article, tags=tags, image=image)),
+                sd.json_ld(sd.breadcrumbs(*crumbs)),
+            ],
+        )
+        return context
+
+
+class _ArticleListView(WindowPaginationMixin, ListView):
+    """Live pieces belonging to one object (series, program, tag), newest first.
+
+    Subclasses name where the object comes from, how articles point at it, and
+    its feed.
+    """
+
+    context_object_name = "articles"
+    paginate_by = PAGE_SIZE
+    template_name = "articles/article_list.html"
+    object_queryset = None
+    article_lookup = ""
+    feed_name = ""
+    section = ""
+
+    def get_object(self):
+        return get_object_or_404(self.object_queryset, slug=self.kwargs["slug"])
+
+    def get_queryset(self):
+        self.object = self.get_object()
+        articles = Article.objects.live().for_listing()
+        return articles.filter(**{self.article_lookup: self.object})
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(object=self.object, section=self.section, **kwargs)
+        url = self.request.path
+        context["structured_data"] = [sd.json_ld(sd.breadcrumbs((self.object.name, url)))]
+        if self.feed_name:
+            context["feed_url"] = reverse(f"articles:{self.feed_name}", args=[self.object.slug])
+            context["atom_url"] = reverse(
+                f"articles:{self.feed_name}_atom", args=[self.object.slug]
+            )
+        return context
+
+
+class SeriesView(_ArticleListView):
+    object_queryset = Series.objects.select_related("program")
+    article_lookup = "series"
+    feed_name = "series_feed"
+    section = "Series"
+
+
+class ProgramView(_ArticleListView):
+    object_queryset = Program.objects.all()
+    article_lookup = "series__program"
+    section = "Program"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["program_series"] = list(self.object.series.all())
+        return context
+
+
+class TagView(_ArticleListView):
+    object_queryset = Tag.objects.all()
+    article_lookup = "tags"
+    feed_name = "tag_feed"
+    section = "Topic"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # A tag only drafts use is not public: its name alone can leak a story.
+        if not context["articles"]:
+            raise Http404("No live pieces with this tag.")
+        return context

@@ -1,0 +1,31 @@
+"""The search page: /search/?q=… with optional series and expert filters."""
+
+from django.shortcuts import render
+
+from articles import search as engine
+from articles.models import Series
+from authors.models import Author
+from newsroom.pagination import window
+
+PAGE_SIZE = 20
+
+
+def search_view(request):
+    filters = engine.SearchFilters.from_query(request.GET)
+    page = None
+    if filters.q.strip():
+        results = engine.search(filters.q, series=filters.series, expert=filters.expert)
+        page = window(request, results.for_listing(), PAGE_SIZE)
+        for article in page.object_list:
+            article.snippet = engine.snippet(article, filters.q)
+    return render(
+        request,
+        "search/search.html",
+        {
+            "filters": filters,
+            "page_obj": page,
+            "results": page.object_list if page else [],
+            "series_choices": Series.objects.only("name", "slug"),
+            "expert_choices": Author.objects.active().only("name", "slug"),
+        },
+    )

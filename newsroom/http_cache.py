@@ -1,0 +1,144 @@
+"""The public pages' cache for anonymous readers, and their HTTP caching headers.
+
+One "state" entry names the current version of the public site: a random
+token, when it was made, and when the next scheduled piece goes live. Page
+entries are keyed by that token, so any change to content shown (publish,
+unpublish, edit; see ``articles.signals``) drops the state and with it every
+cached page at once; a scheduled piece reaching its time does the same when
+the next request notices ``next_change`` has passed. No job has to run.
+"""
+
+import hashlib
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.csp import CSP, build_policy
+from django.utils.http import http_date, parse_http_date_safe
+
+STATE_KEY = "public-pages:state"
+
+# Callables answering "when does the public site next change by itself?"
+# (a datetime or None). The articles app registers the scheduled-piece one.
+next_change_sources: list[Callable[[], datetime | None]] = []
+
+# Public pages are stricter than the admin: no inline styles either.
+PUBLIC_CSP = {**settings.SECURE_CSP, "style-src": [CSP.SELF]}
+
+
+def _timeout() -> int:
+    return settings.PUBLIC_PAGE_CACHE_SECONDS
+
+
+def _next_change() -> float | None:
+    moments = [m for source in next_change_sources if (m := source()) is not None]
+    return min(moments).timestamp() if moments else None
+
+
+def current_state() -> dict:
+    """The current version of the public site, recomputed when a scheduled piece is due."""
+    state = cache.get(STATE_KEY)
+    now = time.time()
+    if state is None or (state["next_change"] is not None and now >= state["next_change"]):
+        state = {"token": uuid.uuid4().hex, "since": int(now), "next_change": _next_change()}
+        # Bounded lifetime: a state computed while a change was committing
+        # cannot outlive one cache period.
+        cache.set(STATE_KEY, state, _timeout())
+    return state
+
+
+def invalidate() -> None:
+    """Forget every cached public page (something a reader can see has changed)."""
+    cache.delete(STATE_KEY)
+
+
+def _is_anonymous(request) -> bool:
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+def _finish(request, response, state: dict, anonymous: bool) -> None:
+    if "ETag" not in response:
+        response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+    if "Last-Modified" not in response:
+        response["Last-Modified"] = http_date(state["since"])
+    if anonymous:
+        # Browsers recheck soon (a cheap 304); a CDN may keep it a little
+        # longer and serve a stale copy while it refetches.
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=settings.PUBLIC_BROWSER_MAX_AGE,
+            s_maxage=settings.PUBLIC_CDN_MAX_AGE,
+            stale_while_revalidate=settings.PUBLIC_CDN_MAX_AGE,
+        )
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
+    # Set here, with this render's nonce, so a cached copy keeps a header that
+    # matches its own markup (the CSP middleware leaves a present header alone).
+    response[str(CSP.HEADER_ENFORCE)] = build_policy(
+        PUBLIC_CSP, getattr(request, "_csp_nonce", None)
+    )
+
+
+def _cacheable(response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "Cookie" not in response.get("Vary", "")
+    )
+
+
+def _store(key: str, response, state: dict) -> None:
+    timeout = _timeout()
+    if state["next_change"] is not None:
+        timeout = max(1, min(timeout, int(state["next_change"] - time.time())))
+    cache.set(key, (response.status_code, response.content, dict(response.items())), timeout)
+
+
+def _load(key: str) -> HttpResponse | None:
+    stored = cache.get(key)
+    if stored is None:
+        return None
+    status, content, headers = stored
+    response = HttpResponse(content, status=status)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+def public_page(view):
+    """Cache a public view for anonymous readers and answer conditional GETs with 304."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method not in ("GET", "HEAD"):
+            return view(request, *args, **kwargs)
+        anonymous = _is_anonymous(request)
+        state = current_state()
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"public-page:{state['token']}:{path}"
+        response = _load(key) if anonymous else None
+        if response is None:
+            response = view(request, *args, **kwargs)
+            if hasattr(response, "render"):
+                response = response.render()
+            _finish(request, response, state, anonymous)
+            if anonymous and _cacheable(response):
+                _store(key, response, state)
+        if response.status_code != 200:
+            return response
+        return get_conditional_response(
+            request,
+            etag=response.get("ETag"),
+            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+            response=response,
+        )
+
+    return wrapped

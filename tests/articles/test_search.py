@@ -1,0 +1,139 @@
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from articles.search import parse_websearch, search
+from tests.articles.test_views import NOT_LIVE
+from tests.factories import make_article, make_author, make_series
+
+pytestmark = pytest.mark.django_db
+
+on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL search")
+on_sqlite = pytest.mark.skipif(connection.vendor == "postgresql", reason="SQLite fallback")
+
+
+def _titles(text, **filters):
+    return [a.title for a in search(text, **filters)]
+
+
+# --- Behaviour both backends share ---------------------------------------------
+
+
+def test_title_match_ranks_above_body_match():
+    make_article(title="Notes from the week", body="<p>The pipeline question returns.</p>")
+    make_article(title="The pipeline question", body="<p>Notes from the week.</p>")
+    assert _titles("pipeline") == ["The pipeline question", "Notes from the week"]
+
+
+def test_quotes_match_the_phrase_only():
+    make_article(title="Grid reform now", body="<p>x</p>")
+    make_article(title="Reform of the grid", body="<p>x</p>")
+    assert _titles('"grid reform"') == ["Grid reform now"]
+
+
+def test_minus_word_excludes_pieces_with_that_word():
+    make_article(title="Sanctions and oil", body="<p>x</p>")
+    make_article(title="Sanctions and banks", body="<p>x</p>")
+    assert _titles("sanctions -oil") == ["Sanctions and banks"]
+
+
+def test_or_accepts_either_word():
+    make_article(title="Drones over the border", body="<p>x</p>")
+    make_article(title="Missiles in the east", body="<p>x</p>")
+    make_article(title="Farming subsidies", body="<p>x</p>")
+    assert sorted(_titles("drones or missiles")) == [
+        "Drones over the border",
+        "Missiles in the east",
+    ]
+
+
+@pytest.mark.parametrize("fields", NOT_LIVE)
+def test_search_never_finds_pieces_that_are_not_live(client, fields):
+    make_article(title="Hidden pipeline", **fields)
+    assert _titles("pipeline") == []
+    assert (
+        b"Hidden pipeline" not in client.get(reverse("articles:search"), {"q": "pipeline"}).content
+    )
+
+
+def test_filters_by_series_and_expert():
+    series, author = make_series(slug="alert"), make_author(slug="ana")
+    make_article(title="Energy in the series", series=series)
+    make_article(title="Energy by Ana", authors=[author])
+    make_article(title="Energy elsewhere")
+    assert _titles("energy", series="alert") == ["Energy in the series"]
+    assert _titles("energy", expert="ana") == ["Energy by Ana"]
+
+
+def test_tags_are_searched():
+    make_article(title="Untitled note", body="<p>x</p>", tags=["hydropower"])
+    assert _titles("hydropower") == ["Untitled note"]
+
+
+def test_results_page_highlights_the_words_and_escapes_the_text(client):
+    make_article(
+        title="Water",
+        body="<p>Upstream dams &lt;script&gt; change how rivers flow for farmers.</p>",
+    )
+    page = client.get(reverse("articles:search"), {"q": "dams"}).content.decode()
+    assert "<mark>dams</mark>" in page
+    body = page.split("</head>")[1]
+    assert "<script>" not in body and "&lt;script&gt;" in body
+
+
+def test_empty_query_shows_the_form_without_results(client):
+    make_article(title="Anything")
+    response = client.get(reverse("articles:search"))
+    assert response.status_code == 200
+    assert b"Anything" not in response.content
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_search_page_query_count_does_not_grow_with_results(
+    client, django_assert_num_queries, count
+):
+    for _ in range(count):
+        make_article(title="Ports and shipping", authors=[make_author(), make_author()])
+    # cache state, results, their authors, series choices, expert choices
+    with django_assert_num_queries(5):
+        response = client.get(reverse("articles:search"), {"q": "shipping"})
+    assert len(response.context["results"]) == count
+
+
+# --- PostgreSQL only ------------------------------------------------------------
+
+
+@on_postgres
+def test_postgres_stems_words_and_keeps_the_index_current_on_save():
+    article = make_article(title="Older title", body="<p>x</p>")
+    assert _titles("reforms") == []
+    article.title = "Reforming the courts"
+    article.save()
+    assert _titles("reform") == ["Reforming the courts"]
+    article.tags.add("judiciary")
+    assert _titles("judiciary") == ["Reforming the courts"]
+
+
+@on_postgres
+def test_postgres_dek_outranks_body():
+    make_article(title="A", dek="Nothing here", body="<p>Tariffs again.</p>")
+    make_article(title="B", dek="Tariffs and trade", body="<p>Nothing here.</p>")
+    assert _titles("tariffs") == ["B", "A"]
+
+
+# --- SQLite fallback ----------------------------------------------------------------
+
+
+@on_sqlite
+def test_sqlite_fallback_matches_words_case_insensitively_in_any_field():
+    make_article(title="x", dek="About LNG terminals", body="<p>y</p>")
+    make_article(title="y", dek="z", body="<p>Nothing</p>")
+    assert _titles("lng") == ["x"]
+
+
+def test_websearch_parser_reads_quotes_negation_and_or():
+    assert parse_websearch('"grid reform" -oil or drones') == [
+        [(False, "grid reform"), (True, "oil")],
+        [(False, "drones")],
+    ]
+    assert parse_websearch("-only -negative") == []

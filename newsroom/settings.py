@@ -243,3 +243,10 @@ SCHEDULED_COMMANDS = [
     ("clearsessions", 60 * 60),
     ("prune_db_task_results", 60 * 60),
 ]
+
+# --- Image renditions (issue 4) --------------------------------------------
+# Widths (px) of the whole-picture renditions and of the 16:9 card crops, each
+# in WebP and JPEG, never upscaled; the social crop is what og:image uses.
+IMAGE_RENDITION_WIDTHS = [400, 800, 1200, 1600]
+IMAGE_CARD_WIDTHS = [400, 800]
+IMAGE_SOCIAL_SIZE = (1200, 630)

@@ -281,3 +281,22 @@ def test_picking_a_focal_point_in_admin_is_stored_and_out_of_range_is_refused(ad
     assert response.status_code == 200
     photo.refresh_from_db()
     assert photo.focal_x == 0.2
+
+
+def test_make_renditions_catches_up_photos_stored_without_them():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    first, second = make_photo(size=(500, 300)), make_photo(size=(500, 300))
+    out = StringIO()
+    call_command("make_renditions", "--dry-run", stdout=out)
+    assert "2 photo(s) need renditions" in out.getvalue()
+    assert not Photo.objects.get(pk=first.pk).rendition_list("width")
+    call_command("make_renditions", stdout=out)
+    for photo in (first, second):
+        photo.refresh_from_db()
+        assert [r.width for r in photo.rendition_list("width", "jpeg")] == [400, 500]
+    out = StringIO()
+    call_command("make_renditions", stdout=out)
+    assert "Renditions made for 0 photo(s)" in out.getvalue()

@@ -6,17 +6,19 @@ __all__ = ["breadcrumbs", "canonical_url", "json_ld", "news_article", "social_im
 
 
 def social_image(article) -> dict | None:
-    """The picture for social cards and JSON-LD: URL, width, height.
+    """The picture for social cards and JSON-LD: the 1200x630 crop, URL and size.
 
-    The one place that chooses it; switch to the 1200x630 social rendition here.
+    Until the worker has made the crop, the original stands in with its own size.
     """
     photo = article.lead_photo
     if photo is None:
         return None
+    social = photo.rendition_list("social")
+    width, height = (social[-1].width, social[-1].height) if social else (photo.width, photo.height)
     return {
-        "url": absolute(photo.image.url),
-        "width": photo.width,
-        "height": photo.height,
+        "url": absolute(photo.social_image_url()),
+        "width": width,
+        "height": height,
         "alt": photo.alt_text,
     }
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from newsroom.images import UploadTo
+from newsroom.images import SafeImageField, UploadTo
 
 
 class AuthorQuerySet(models.QuerySet):
@@ -25,7 +25,7 @@ class Author(models.Model):
         help_text='Shown under the byline, for example "journalist from Belarus".',
     )
     bio = models.TextField("full bio", blank=True)
-    headshot = models.ImageField(upload_to=UploadTo("headshots"), blank=True)
+    headshot = SafeImageField(upload_to=UploadTo("headshots"), blank=True)
     website = models.URLField(blank=True)
     x_handle = models.CharField("X handle", max_length=50, blank=True, help_text="Without the @.")
     linkedin_url = models.URLField("LinkedIn URL", blank=True)

@@ -276,3 +276,10 @@ NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 7 * 24 * 60 *
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)
 PUBLIC_BROWSER_MAX_AGE = env_int("PUBLIC_BROWSER_MAX_AGE", 60)
 PUBLIC_CDN_MAX_AGE = env_int("PUBLIC_CDN_MAX_AGE", 300)
+
+# --- Image renditions (issue 4) --------------------------------------------
+# Widths (px) of the whole-picture renditions and of the 16:9 card crops, each
+# in WebP and JPEG, never upscaled; the social crop is what og:image uses.
+IMAGE_RENDITION_WIDTHS = [400, 800, 1200, 1600]
+IMAGE_CARD_WIDTHS = [400, 800]
+IMAGE_SOCIAL_SIZE = (1200, 630)

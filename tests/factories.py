@@ -106,3 +106,61 @@ def make_subscriber(email=None, *, active=(), **fields):
             confirmed_at=timezone.now(),
         )
     return subscriber
+
+
+def media_files(root) -> set[str]:
+    """Every file under the media folder, to show an action wrote nothing."""
+    return (
+        {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+        if root.exists()
+        else set()
+    )
+
+
+def noisy_image_bytes(size=(64, 64), fmt="JPEG", **save_options) -> bytes:
+    """Incompressible pixels, so a cut-off file is cut inside its image data."""
+    out = io.BytesIO()
+    Image.effect_noise(size, 80).convert("RGB").save(out, fmt, **save_options)
+    return out.getvalue()
+
+
+def iptc_segment(records: dict[tuple[int, int], str]) -> bytes:
+    """A JPEG APP13 segment carrying IPTC IIM datasets, as agencies' tools write it."""
+    iim = b"".join(
+        b"\x1c" + bytes(key) + len(value.encode()).to_bytes(2, "big") + value.encode()
+        for key, value in records.items()
+    )
+    resource = b"8BIM\x04\x04\x00\x00" + len(iim).to_bytes(4, "big") + iim
+    resource += b"\x00" * (len(iim) % 2)
+    payload = b"Photoshop 3.0\x00" + resource
+    return b"\xff\xed" + (len(payload) + 2).to_bytes(2, "big") + payload
+
+
+def camera_jpeg(size=(60, 30), *, orientation=1, iptc=None, artist="", description="") -> bytes:
+    """A JPEG as a camera or agency delivers it: EXIF with GPS, XMP, optional IPTC.
+
+    The left half is red and the right half blue, so orientation can be seen.
+    """
+    from PIL import ExifTags
+
+    image = Image.new("RGB", size, (0, 0, 255))
+    image.paste((255, 0, 0), (0, 0, size[0] // 2, size[1]))
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "CameraMaker"
+    exif[ExifTags.Base.Orientation] = orientation
+    if artist:
+        exif[ExifTags.Base.Artist] = artist
+    if description:
+        exif[ExifTags.Base.ImageDescription] = description
+    gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
+    gps[ExifTags.GPS.GPSLatitudeRef] = "N"
+    gps[ExifTags.GPS.GPSLatitude] = (52.0, 31.0, 12.0)
+    gps[ExifTags.GPS.GPSLongitudeRef] = "E"
+    gps[ExifTags.GPS.GPSLongitude] = (13.0, 24.0, 36.0)
+    out = io.BytesIO()
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF/></x:xmpmeta>'
+    image.save(out, "JPEG", exif=exif, xmp=xmp, quality=95)
+    data = out.getvalue()
+    if iptc:
+        data = data[:2] + iptc_segment(iptc) + data[2:]
+    return data

@@ -1,5 +1,5 @@
 from articles.models.article import Article, ArticleAuthor, ArticleQuerySet
-from articles.models.photo import Photo
+from articles.models.photo import Photo, Rendition
 from articles.models.taxonomy import Program, Series
 
-__all__ = ["Article", "ArticleAuthor", "ArticleQuerySet", "Photo", "Program", "Series"]
+__all__ = ["Article", "ArticleAuthor", "ArticleQuerySet", "Photo", "Program", "Rendition", "Series"]

@@ -1,10 +1,20 @@
-"""Image handling shared by photos (articles) and headshots (authors)."""
+"""Image handling shared by photos (articles) and headshots (authors).
+
+``validation`` decides what we accept, ``metadata`` strips and reads what files
+carry, ``renditions`` plans and cuts the sizes pages use, ``fields`` ties the
+first two to a model field. ``UploadTo`` stays here: migrations name it
+``newsroom.images.UploadTo``.
+"""
 
 import uuid
 from pathlib import PurePath
 
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+
+from newsroom.images.fields import SafeImageField, SafeImageFormField
+from newsroom.images.metadata import Credits, read_credits
+from newsroom.images.validation import CheckedImage, check_image
 
 
 @deconstructible
@@ -24,3 +34,14 @@ class UploadTo:
 
     def __eq__(self, other):
         return isinstance(other, UploadTo) and other.folder == self.folder
+
+
+__all__ = [
+    "CheckedImage",
+    "Credits",
+    "SafeImageField",
+    "SafeImageFormField",
+    "UploadTo",
+    "check_image",
+    "read_credits",
+]

@@ -114,7 +114,11 @@ def check_ready(article: Article, at: datetime.datetime) -> None:
 
 def _locked(article: Article) -> Article:
     """Re-read the row under a lock: two editors pressing buttons at once see each other."""
-    return Article.objects.select_for_update().select_related("lead_photo").get(pk=article.pk)
+    return (
+        Article.objects.select_for_update(of=("self",))
+        .select_related("lead_photo")
+        .get(pk=article.pk)
+    )
 
 
 def _move(

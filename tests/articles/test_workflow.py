@@ -201,3 +201,20 @@ def test_renaming_in_the_admin_keeps_the_old_url(admin_client):
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     assert admin_client.get("/articles/before/")["Location"] == "/articles/after/"
+
+
+def test_seed_demo_adds_an_editor_and_a_contributor_who_can_log_in(client):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", stdout=io.StringIO())
+    assert "Editor login: editor / newsroom-demo" in out.getvalue()
+    assert "Contributor login: contributor / newsroom-demo" in out.getvalue()
+    for username, group in [("editor", "Editors"), ("contributor", "Contributors")]:
+        assert client.login(username=username, password="newsroom-demo")
+        assert Group.objects.get(name=group).user_set.filter(username=username).exists()
+        assert client.get(reverse("admin:index")).status_code == 200
+        assert client.get(reverse("admin:articles_article_changelist")).status_code == 200

@@ -8,6 +8,7 @@ import random
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -20,6 +21,8 @@ from articles.models import Article, ArticleAuthor, Photo, Program, Series
 from authors.models import Author
 
 DEMO_ADMIN = ("admin", "newsroom-demo")
+# Staff in the workflow's groups (articles/migrations/0003_workflow_roles.py).
+DEMO_STAFF = [("editor", "Editors"), ("contributor", "Contributors")]
 PICTURE_SIZE = (1600, 900)
 PALETTES = [
     ((28, 56, 92), (214, 160, 82)),
@@ -78,6 +81,9 @@ class Command(BaseCommand):
             )
         )
         self.stdout.write(f"Admin login: {admin.username} / {password}  (at /admin/)")
+        for name, group in DEMO_STAFF:
+            user = self.staff(name, group, password)
+            self.stdout.write(f"{group[:-1]} login: {user.username} / {password}  (at /admin/)")
 
     def program(self):
         fields = dict(demo.PROGRAM)
@@ -150,6 +156,16 @@ class Command(BaseCommand):
         photo.width, photo.height = PICTURE_SIZE
         photo.save()
         return photo
+
+    def staff(self, username, group_name, password):
+        user, created = get_user_model().objects.get_or_create(
+            username=username, defaults={"email": f"{username}@example.org", "is_staff": True}
+        )
+        if created:
+            user.set_password(password)
+            user.save()
+        user.groups.add(Group.objects.get(name=group_name))
+        return user
 
     def admin(self, username, password):
         User = get_user_model()

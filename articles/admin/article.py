@@ -68,7 +68,7 @@ class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["lead_thumbnail", "title", "series", "byline", "state", "published_at"]
     list_display_links = ["lead_thumbnail", "title"]
-    list_filter = [StateFilter, "status", "series", "published_at"]
+    list_filter = [StateFilter, "series", "published_at"]
     list_select_related = ["series", "lead_photo"]
     search_fields = ["title", "dek", "slug"]
     date_hierarchy = "published_at"

@@ -10,6 +10,7 @@ import random
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.text import slugify
@@ -20,6 +21,8 @@ from articles.models import Article, ArticleAuthor, Photo, Program, Series
 from authors.models import Author
 
 DEMO_ADMIN = ("admin", "newsroom-demo")
+# Staff in the workflow's groups (articles/migrations/0005_workflow_roles.py).
+DEMO_STAFF = [("editor", "Editors"), ("contributor", "Contributors")]
 PICTURE_SIZE = (1600, 900)
 PALETTES = [
     ((28, 56, 92), (214, 160, 82)),
@@ -69,12 +72,13 @@ def seed_articles(stdout, style=None) -> dict:
     created = sum(_article(index, row, series, fellows) for index, row in enumerate(demo.ARTICLES))
     username, password = DEMO_ADMIN
     admin = _admin(username, password)
+    staff = [(group, _staff(name, group, password)) for name, group in DEMO_STAFF]
     summary = (
         f"Demo content ready: {len(demo.ARTICLES)} articles ({created} new), "
         f"{len(fellows)} fellows, {len(series)} series."
     )
     stdout.write(style.SUCCESS(summary) if style else summary)
-    return {"series": series, "admin": admin, "password": password}
+    return {"series": series, "admin": admin, "staff": staff, "password": password}
 
 
 def _program():
@@ -163,4 +167,15 @@ def _admin(username, password):
     if created:
         user.set_password(password)
         user.save()
+    return user
+
+
+def _staff(username, group_name, password):
+    user, created = get_user_model().objects.get_or_create(
+        username=username, defaults={"email": f"{username}@example.org", "is_staff": True}
+    )
+    if created:
+        user.set_password(password)
+        user.save()
+    user.groups.add(Group.objects.get(name=group_name))
     return user

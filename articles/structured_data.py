@@ -27,14 +27,16 @@ def canonical_url(article) -> str:
     return article.canonical_url or absolute(article.get_absolute_url())
 
 
-def news_article(article, *, tags, image: dict | None) -> dict:
+def news_article(article, *, tags, image: dict | None, corrections=()) -> dict:
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.title[:110],
         "description": article.summary,
         "datePublished": article.published_at.isoformat(),
-        "dateModified": max(article.updated_at, article.published_at).isoformat(),
+        "dateModified": max(
+            article.updated_at, article.last_updated or article.published_at, article.published_at
+        ).isoformat(),
         "author": [person(a) for a in article.ordered_authors()],
         "publisher": publisher(),
         "mainEntityOfPage": canonical_url(article),
@@ -53,4 +55,13 @@ def news_article(article, *, tags, image: dict | None) -> dict:
         data["articleSection"] = article.series.name
     if tags:
         data["keywords"] = [tag.name for tag in tags]
+    if corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": note.note,
+                "datePublished": note.created_at.isoformat(),
+            }
+            for note in corrections
+        ]
     return data

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from articles import feeds, views
+from articles import feeds, preview, views
+from articles.redirects import follow_slug_history
 from newsroom.http_cache import public_page
 
 app_name = "articles"
@@ -8,7 +9,12 @@ app_name = "articles"
 urlpatterns = [
     path("", public_page(views.HomeView.as_view()), name="home"),
     path("search/", public_page(views.search_view), name="search"),
-    path("articles/<slug:slug>/", public_page(views.ArticleDetailView.as_view()), name="detail"),
+    path(
+        "articles/<slug:slug>/",
+        follow_slug_history(public_page(views.ArticleDetailView.as_view())),
+        name="detail",
+    ),
+    path("preview/<str:token>/", preview.shared_preview, name="preview"),
     path("series/<slug:slug>/", public_page(views.SeriesView.as_view()), name="series"),
     path("programs/<slug:slug>/", public_page(views.ProgramView.as_view()), name="program"),
     path("tags/<slug:slug>/", public_page(views.TagView.as_view()), name="tag"),

@@ -164,3 +164,24 @@ def camera_jpeg(size=(60, 30), *, orientation=1, iptc=None, artist="", descripti
     if iptc:
         data = data[:2] + iptc_segment(iptc) + data[2:]
     return data
+
+
+def make_user(role: str = "", **fields):
+    """A user in the group ``role`` names ("Contributors", "Editors"); staff when in one."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    n = next(_seq)
+    defaults = {"username": f"user{n}", "email": f"user{n}@example.org", "is_staff": bool(role)}
+    user = get_user_model().objects.create_user(**{**defaults, **fields})
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def make_ready_article(**fields) -> Article:
+    """A piece that passes the ready-to-publish check: author, dek, body, credited photo."""
+    if "lead_photo" not in fields:
+        fields["lead_photo"] = make_photo()
+    fields.setdefault("authors", [make_author()])
+    return make_article(**fields)

@@ -1,7 +1,12 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from articles import revisions, workflow
 from articles.admin.photo import thumbnail
-from articles.models import Article, ArticleAuthor
+from articles.admin.workflow_views import ArticleWorkflowViews
+from articles.models import Article, ArticleAuthor, State
 
 
 class ArticleAuthorInline(admin.TabularInline):
@@ -12,21 +17,71 @@ class ArticleAuthorInline(admin.TabularInline):
     ordering = ["position"]
 
 
+class StateFilter(admin.SimpleListFilter):
+    """Scheduled told apart from published, which the stored status alone cannot do."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return State.choices
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == State.SCHEDULED:
+            return queryset.scheduled()
+        if value == State.PUBLISHED:
+            return queryset.live()
+        if value in State.values:
+            return queryset.filter(status=value)
+        return queryset
+
+
+class ArticleForm(forms.ModelForm):
+    """The article form, refusing a save made from a page opened before someone else saved."""
+
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opened_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        opened = self.cleaned_data.get("opened_version") or 0
+        message = revisions.stale_edit_message(article=self.instance, opened_version=opened)
+        if message:
+            # The page shown back carries the person's text and the current
+            # version, so saving again afterwards is a deliberate overwrite.
+            current = Article.objects.values_list("version", flat=True).get(pk=self.instance.pk)
+            self.data = self.data.copy()
+            self.data[self.add_prefix("opened_version")] = str(current)
+            raise ValidationError(message, code="stale")
+        return cleaned
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["lead_thumbnail", "title", "series", "byline", "status", "published_at"]
+class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
+    form = ArticleForm
+    change_form_template = "admin/articles/article/change_form.html"
+    list_display = ["lead_thumbnail", "title", "series", "byline", "state", "published_at"]
     list_display_links = ["lead_thumbnail", "title"]
-    list_filter = ["status", "series", "published_at"]
+    list_filter = [StateFilter, "series", "published_at"]
     list_select_related = ["series", "lead_photo"]
     search_fields = ["title", "dek", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["lead_photo", "series", "further_reading"]
     inlines = [ArticleAuthorInline]
+    # Status and publication time move only through the workflow buttons
+    # (articles/workflow.py), for everyone: no form or crafted POST can set them.
+    readonly_fields = ["state", "published_at", "last_updated"]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "dek", "body"]}),
+        (None, {"fields": ["title", "slug", "dek", "body", "opened_version"]}),
         ("Lead photo", {"fields": ["lead_photo", "lead_photo_caption"]}),
-        ("Filing", {"fields": ["series", "tags", "status", "published_at"]}),
+        ("Filing", {"fields": ["series", "tags", "state", "published_at", "last_updated"]}),
         ("Further reading", {"fields": ["further_reading"]}),
         (
             "Search and sharing",
@@ -35,7 +90,19 @@ class ArticleAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("article_authors__author")
+        queryset = super().get_queryset(request).prefetch_related("article_authors__author")
+        if workflow.is_editor(request.user):
+            return queryset
+        # Contributors see their own pieces only.
+        return queryset.filter(created_by=request.user)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or workflow.can_edit(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or workflow.is_editor(request.user))
 
     @admin.display(description="Photo")
     def lead_thumbnail(self, article):
@@ -45,7 +112,23 @@ class ArticleAdmin(admin.ModelAdmin):
     def byline(self, article):
         return ", ".join(a.name for a in article.ordered_authors()) or "—"
 
+    @admin.display(description="State", ordering="status")
+    def state(self, article):
+        if article.is_scheduled:
+            local = timezone.localtime(article.published_at)
+            return f"Scheduled for {local:%b %-d, %Y %H:%M %Z}"
+        return article.get_status_display()
+
     def save_model(self, request, obj, form, change):
-        if not change:
+        if change:
+            old = Article.objects.values_list("slug", flat=True).get(pk=obj.pk)
+        else:
+            old = None
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+        workflow.record_slug_change(article=obj, old_slug=old)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # After the byline and tags are stored, so the version holds all of it.
+        revisions.save_revision(article=form.instance, by=request.user)

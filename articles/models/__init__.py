@@ -1,5 +1,27 @@
 from articles.models.article import Article, ArticleAuthor, ArticleQuerySet
 from articles.models.photo import Photo, Rendition
 from articles.models.taxonomy import Program, Series
+from articles.models.workflow import (
+    ArticleEvent,
+    ArticleRevision,
+    ArticleSlug,
+    Correction,
+    PreviewLink,
+    State,
+)
 
-__all__ = ["Article", "ArticleAuthor", "ArticleQuerySet", "Photo", "Program", "Rendition", "Series"]
+__all__ = [
+    "Article",
+    "ArticleAuthor",
+    "ArticleEvent",
+    "ArticleQuerySet",
+    "ArticleRevision",
+    "ArticleSlug",
+    "Correction",
+    "Photo",
+    "PreviewLink",
+    "Program",
+    "Rendition",
+    "Series",
+    "State",
+]

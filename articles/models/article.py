@@ -106,11 +106,16 @@ class Article(models.Model):
     # Weighted full-text index (title > dek > body and tags), kept current on
     # every save by articles.search; only PostgreSQL fills and reads it.
     search_vector = SearchVectorField(null=True, editable=False)
+    # Editorial workflow (articles/workflow.py): bumped on every content save so a
+    # form opened before someone else saved is refused; moved by corrections.
+    version = models.PositiveIntegerField(default=0, editable=False)
+    last_updated = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        permissions = [("publish_article", "Can publish, schedule, unpublish and archive")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
@@ -143,6 +148,14 @@ class Article(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+    @property
+    def state(self) -> str:
+        """The state a person sees, with "scheduled" told apart from "published"."""
+        return "scheduled" if self.is_scheduled else self.status
+
+    def get_state_display(self) -> str:
+        return "Scheduled" if self.is_scheduled else self.get_status_display()
 
     def ordered_authors(self) -> list:
         """Authors in byline order; uses the prefetch of ``for_listing()`` when present."""

@@ -141,31 +141,53 @@ class ArticleDetailView(DetailView):
         )
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        article = self.object
-        tags = list(article.tags.all())
-        image = sd.social_image(article)
-        canonical = sd.canonical_url(article)
+        return super().get_context_data(**kwargs) | article_context(self.object)
+
+
+def displayed_update(article: Article):
+    """The "Updated" time readers see: the latest correction, or a later edit.
+
+    Edits within UPDATE_GRACE of publication (typo fixes on the way out) don't count.
+    """
+    if article.published_at is None:
+        return None
+    edited = (
+        article.updated_at if article.updated_at - article.published_at > UPDATE_GRACE else None
+    )
+    moments = [m for m in (article.last_updated, edited) if m is not None]
+    return max(moments) if moments else None
+
+
+def article_context(article: Article, *, preview: bool = False) -> dict:
+    """Everything the article template shows besides the article itself.
+
+    Shared by the public page and the staff preview, so a preview is the page.
+    Corrections are queried only for pieces that have one (``last_updated`` set).
+    """
+    tags = list(article.tags.all())
+    image = sd.social_image(article)
+    canonical = sd.canonical_url(article)
+    corrections = list(article.corrections.all()) if article.last_updated else []
+    context = {
+        "tags": tags,
+        "corrections": corrections,
+        "further": further_reading(article, [tag.pk for tag in tags]),
+        "social_image": image,
+        "canonical": canonical,
+        "updated": displayed_update(article),
+        "share_links": share_links(article.title, canonical),
+        "preview": preview,
+    }
+    if not preview:
         crumbs = (
             [(article.series.name, article.series.get_absolute_url())] if article.series else []
         )
         crumbs.append((article.title, article.get_absolute_url()))
-        updated = (
-            article.updated_at if article.updated_at - article.published_at > UPDATE_GRACE else None
-        )
-        context.update(
-            tags=tags,
-            further=further_reading(article, [tag.pk for tag in tags]),
-            social_image=image,
-            canonical=canonical,
-            updated=updated,
-            share_links=share_links(article.title, canonical),
-            structured_data=[
-                sd.json_ld(sd.news_article(article, tags=tags, image=image)),
-                sd.json_ld(sd.breadcrumbs(*crumbs)),
-            ],
-        )
-        return context
+        context["structured_data"] = [
+            sd.json_ld(sd.news_article(article, tags=tags, image=image, corrections=corrections)),
+            sd.json_ld(sd.breadcrumbs(*crumbs)),
+        ]
+    return context
 
 
 class _ArticleListView(WindowPaginationMixin, ListView):

@@ -60,6 +60,10 @@ class Command(BaseCommand):
         )
         admin = seeded["admin"]
         self.stdout.write(f"Admin login: {admin.username} / {seeded['password']}  (at /admin/)")
+        for group, user in seeded["staff"]:
+            self.stdout.write(
+                f"{group[:-1]} login: {user.username} / {seeded['password']}  (at /admin/)"
+            )
 
     def newsletters(self, series):
         made = []

@@ -129,3 +129,22 @@ def test_archive_lists_sent_editions_in_a_fixed_number_of_queries(
     assert response.status_code == 200
     assert response.content.count(b"/archive/") >= 4
     assert b"Ports, power and the strait" in response.content
+
+
+def test_bounce_command_suppresses_and_ends_subscriptions(briefing):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    from newsletter.models import Suppression
+
+    reader = make_subscriber("bouncy@example.org", active=[briefing])
+    with pytest.raises(CommandError, match="not-an-address"):
+        call_command("suppress_addresses", "bouncy@example.org", "not-an-address")
+    assert not Suppression.covers(reader.email)  # bad input changed nothing
+
+    call_command(
+        "suppress_addresses", "Bouncy@Example.org", "--reason", "complaint", stdout=io.StringIO()
+    )
+    assert Suppression.objects.get().reason == "complaint"
+    assert not reader.subscriptions.filter(status="active").exists()

@@ -11,4 +11,6 @@ urlpatterns = [
     path("preferences/<str:token>/", views.preferences, name="preferences"),
     path("preferences/<str:token>/erase/", views.erase, name="erase"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("<slug:slug>/archive/", views.edition_archive, name="archive"),
+    path("<slug:slug>/archive/<int:pk>/", views.edition_detail, name="edition"),
 ]

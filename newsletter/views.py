@@ -7,15 +7,15 @@ from a page with a button.
 
 from urllib.parse import urlsplit
 
-from django.http import HttpResponseForbidden
-from django.shortcuts import render
+from django.http import HttpResponse, HttpResponseForbidden
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from newsletter import subscriptions, tokens
+from newsletter import rendering, subscriptions, tokens
 from newsletter.forms import PreferencesForm, SignupForm
-from newsletter.models import Newsletter, Subscription
+from newsletter.models import Edition, Newsletter, Subscription
 
 
 def _bad_link(request):
@@ -159,3 +159,30 @@ def unsubscribe(request, token):
         )
     newsletter = Newsletter.objects.filter(pk=newsletter_id).first()
     return render(request, "newsletter/unsubscribe.html", {"newsletter": newsletter})
+
+
+# --- Editions on the web --------------------------------------------------------
+
+
+def edition_archive(request, slug):
+    """Every edition of one newsletter that went out, newest first."""
+    newsletter = get_object_or_404(Newsletter, slug=slug)
+    editions = (
+        newsletter.editions.archived()
+        .order_by("-started_at")
+        .only("pk", "subject", "preheader", "started_at", "newsletter_id")
+    )
+    return render(
+        request,
+        "newsletter/edition_archive.html",
+        {"newsletter": newsletter, "editions": editions},
+    )
+
+
+def edition_detail(request, slug, pk):
+    """ "View in browser": the edition exactly as mailed, minus the personal links."""
+    edition = get_object_or_404(
+        Edition.objects.public().select_related("newsletter"), pk=pk, newsletter__slug=slug
+    )
+    html = rendering.public_copy(edition.rendered_html, newsletter=edition.newsletter)
+    return HttpResponse(html)

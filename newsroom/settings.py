@@ -283,3 +283,21 @@ PUBLIC_CDN_MAX_AGE = env_int("PUBLIC_CDN_MAX_AGE", 300)
 IMAGE_RENDITION_WIDTHS = [400, 800, 1200, 1600]
 IMAGE_CARD_WIDTHS = [400, 800]
 IMAGE_SOCIAL_SIZE = (1200, 630)
+
+# --- Newsletter sending (newsletter/sending.py, newsletter/schedule.py) ----
+# Rows a worker claims at once; they go over one SMTP connection.
+NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 100)
+# A claimed row is another worker's to take after this long (its worker is
+# presumed dead): keep it well above BATCH_SIZE / SEND_RATE seconds.
+NEWSLETTER_LEASE_SECONDS = env_int("NEWSLETTER_LEASE_SECONDS", 300)
+# Messages per second per worker process; 0 means no limit.
+NEWSLETTER_SEND_RATE = env_int("NEWSLETTER_SEND_RATE", 20)
+# Temporary failures (4xx, timeouts) wait BACKOFF * 2**(attempt-1) seconds;
+# after MAX_ATTEMPTS the row fails (without suppressing the address).
+NEWSLETTER_RETRY_BACKOFF = env_int("NEWSLETTER_RETRY_BACKOFF", 60)
+NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 5)
+# A slot the scheduler missed (it was down) is still sent if this recent.
+NEWSLETTER_CATCH_UP_HOURS = env_int("NEWSLETTER_CATCH_UP_HOURS", 24)
+# Optional address added to List-Unsubscribe as a mailto: alternative.
+NEWSLETTER_UNSUBSCRIBE_MAILTO = env_str("NEWSLETTER_UNSUBSCRIBE_MAILTO", "")
+SCHEDULED_COMMANDS += [("newsletter_tick", 60)]

@@ -185,3 +185,20 @@ def make_ready_article(**fields) -> Article:
         fields["lead_photo"] = make_photo()
     fields.setdefault("authors", [make_author()])
     return make_article(**fields)
+
+
+def make_edition(newsletter=None, *, articles=None, **fields):
+    """A draft edition of ``newsletter`` holding ``articles`` (one live piece by default)."""
+    from newsletter.models import Edition, EditionArticle
+
+    newsletter = newsletter or make_newsletter()
+    newsletter.refresh_from_db(fields=["send_time"])  # a Time, not the "09:00" default string
+    n = next(_seq)
+    edition = Edition.objects.create(
+        **{"newsletter": newsletter, "subject": f"Edition {n}", "intro": "<p>Hello.</p>", **fields}
+    )
+    if articles is None:
+        articles = [make_article(series=newsletter.series)]
+    for position, article in enumerate(articles):
+        EditionArticle.objects.create(edition=edition, article=article, position=position)
+    return edition

@@ -1,1 +1,1 @@
-from newsletter.admin import newsletter, subscribers  # noqa: F401  (registers the admins)
+from newsletter.admin import edition, newsletter, subscribers  # noqa: F401  (registers the admins)

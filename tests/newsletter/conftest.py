@@ -34,3 +34,28 @@ def link_in(message, kind="confirm"):
     match = re.search(rf"https://news\.example\.org(/newsletters/{kind}/[^\s]+/)", message.body)
     assert match, message.body
     return match.group(1)
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """A real SMTP server on a free port, made the default mailer."""
+    from tests.smtp import start_sink
+
+    sink, controller, port = start_sink()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 10},
+        }
+    }
+    sink.port = port
+    yield sink
+    controller.stop()
+
+
+@pytest.fixture
+def fast_sending(settings):
+    """No pacing and no waiting between retries, so sends finish at once."""
+    settings.NEWSLETTER_SEND_RATE = 0
+    settings.NEWSLETTER_RETRY_BACKOFF = 0
+    settings.NEWSLETTER_BATCH_SIZE = 4

@@ -1,0 +1,135 @@
+"""Editions in the admin: compose, approve and send, test, watch, pause, resume, cancel.
+
+Every button posts to a small view here that calls ``newsletter.sending``;
+the rules (who may be sent what, when) live there, not here.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
+
+from newsletter import sending
+from newsletter.models import Edition, EditionArticle
+
+
+class EditionArticleInline(admin.TabularInline):
+    model = EditionArticle
+    extra = 1
+    autocomplete_fields = ["article"]
+    fields = ["position", "article"]
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    list_display = ["subject", "newsletter", "status", "scheduled_for", "started_at", "counters"]
+    list_filter = ["status", "newsletter"]
+    list_select_related = ["newsletter"]
+    search_fields = ["subject"]
+    date_hierarchy = "created_at"
+    inlines = [EditionArticleInline]
+    fields = ["newsletter", "subject", "preheader", "intro", "scheduled_for", "status"]
+    readonly_fields = ["status"]
+    change_form_template = "admin/newsletter/edition/change_form.html"
+
+    class Media:
+        js = ["newsletter/edition_progress.js"]
+
+    def has_change_permission(self, request, obj=None):
+        # Once it starts going out, what was sent is history.
+        if obj is not None and obj.status not in (Edition.Status.DRAFT, Edition.Status.SCHEDULED):
+            return False
+        return super().has_change_permission(request, obj)
+
+    @admin.display(description="sent / failed / skipped of audience")
+    def counters(self, obj):
+        if obj.status in (Edition.Status.DRAFT, Edition.Status.SCHEDULED):
+            return "—"
+        return (
+            f"{obj.sent_count} / {obj.failed_count} / {obj.skipped_count} of {obj.audience_count}"
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        edition = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if edition is not None:
+            extra_context["edition"] = edition
+            extra_context["progress"] = sending.progress(edition)
+            extra_context["can_send"] = self._may_send(request)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        action = self.admin_site.admin_view
+        return [
+            path("<int:pk>/send/", action(self.send_view), name="newsletter_edition_send"),
+            path("<int:pk>/test/", action(self.test_view), name="newsletter_edition_test"),
+            path("<int:pk>/pause/", action(self.pause_view), name="newsletter_edition_pause"),
+            path("<int:pk>/resume/", action(self.resume_view), name="newsletter_edition_resume"),
+            path("<int:pk>/cancel/", action(self.cancel_view), name="newsletter_edition_cancel"),
+            path(
+                "<int:pk>/progress/", action(self.progress_view), name="newsletter_edition_progress"
+            ),
+            *super().get_urls(),
+        ]
+
+    def _may_send(self, request) -> bool:
+        return request.user.has_perm("newsletter.change_edition")
+
+    def _edition(self, request, pk) -> Edition:
+        if not self._may_send(request):
+            raise PermissionDenied
+        return get_object_or_404(Edition, pk=pk)
+
+    def _back(self, edition):
+        return redirect(reverse("admin:newsletter_edition_change", args=[edition.pk]))
+
+    @method_decorator(require_POST)
+    def send_view(self, request, pk):
+        """ "Approve and send": freeze the audience and start the send now."""
+        edition = self._edition(request, pk)
+        try:
+            sending.start_send(edition=edition, by=request.user)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+        else:
+            self.message_user(request, "Sending has started.", messages.SUCCESS)
+        return self._back(edition)
+
+    @method_decorator(require_POST)
+    def test_view(self, request, pk):
+        edition = self._edition(request, pk)
+        if not request.user.email:
+            self.message_user(request, "Your account has no email address.", messages.ERROR)
+        else:
+            sending.send_test(edition=edition, to=request.user.email)
+            self.message_user(request, f"A test was sent to {request.user.email}.")
+        return self._back(edition)
+
+    @method_decorator(require_POST)
+    def pause_view(self, request, pk):
+        edition = self._edition(request, pk)
+        if not sending.pause(edition=edition):
+            self.message_user(request, "Only a sending edition can be paused.", messages.ERROR)
+        return self._back(edition)
+
+    @method_decorator(require_POST)
+    def resume_view(self, request, pk):
+        edition = self._edition(request, pk)
+        if not sending.resume(edition=edition):
+            self.message_user(request, "Only a paused edition can be resumed.", messages.ERROR)
+        return self._back(edition)
+
+    @method_decorator(require_POST)
+    def cancel_view(self, request, pk):
+        edition = self._edition(request, pk)
+        if not sending.cancel(edition=edition):
+            self.message_user(request, "This edition can no longer be cancelled.", messages.ERROR)
+        return self._back(edition)
+
+    def progress_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return JsonResponse(sending.progress(get_object_or_404(Edition, pk=pk)))

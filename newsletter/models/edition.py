@@ -1,0 +1,228 @@
+"""Editions of a newsletter and the delivery ledger behind sending them.
+
+``Delivery`` is the single source of truth for who got what: one row per
+(edition, subscriber), created in bulk when a send starts, moved through
+queued → sending → sent / failed / skipped by ``newsletter.sending`` only.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from newsroom.richtext import RichTextField
+
+
+class EditionQuerySet(models.QuerySet):
+    def public(self):
+        """Editions with a public web copy: any that started going out (recipients
+        of a paused send still follow "View in browser")."""
+        return self.filter(status__in=["sending", "paused", "sent"]).exclude(rendered_html="")
+
+    def archived(self):
+        """A newsletter's archive: editions that finished sending."""
+        return self.filter(status="sent")
+
+
+class Edition(models.Model):
+    """One issue of a newsletter: what it says, and the state of its send."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        SENDING = "sending", "Sending"
+        PAUSED = "paused", "Paused"
+        SENT = "sent", "Sent"
+        CANCELLED = "cancelled", "Cancelled"
+
+    newsletter = models.ForeignKey(
+        "newsletter.Newsletter", on_delete=models.PROTECT, related_name="editions"
+    )
+    subject = models.CharField(max_length=200)
+    preheader = models.CharField(
+        max_length=200, blank=True, help_text="The line inboxes show after the subject."
+    )
+    intro = RichTextField(blank=True)
+    articles = models.ManyToManyField(
+        "articles.Article", through="EditionArticle", related_name="editions", blank=True
+    )
+    status = models.CharField(max_length=10, choices=Status, default=Status.DRAFT)
+    # The schedule slot this edition was composed for (None for hand-made ones);
+    # unique per newsletter, so a slot can never yield two editions.
+    slot = models.DateTimeField(null=True, blank=True, editable=False)
+    scheduled_for = models.DateTimeField(
+        null=True, blank=True, help_text="When a scheduled edition starts sending."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Workers stamp this after every batch; the tick re-enqueues a send whose
+    # workers have been silent longer than the lease (crashed or never started).
+    last_activity_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False
+    )
+    # Rendered once when the send starts, with placeholders for the personal
+    # links; every recipient and the "View in browser" page get exactly this.
+    rendered_subject = models.CharField(max_length=255, blank=True, editable=False)
+    rendered_text = models.TextField(blank=True, editable=False)
+    rendered_html = models.TextField(blank=True, editable=False)
+    # Counters, frozen from the ledger when the send ends:
+    # audience_count = sent_count + failed_count + skipped_count.
+    audience_count = models.PositiveIntegerField(default=0, editable=False)
+    sent_count = models.PositiveIntegerField(default=0, editable=False)
+    failed_count = models.PositiveIntegerField(default=0, editable=False)
+    skipped_count = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["newsletter", "slot"], name="newsletter_edition_one_per_slot"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["draft", "scheduled", "sending", "paused", "sent", "cancelled"]
+                ),
+                name="newsletter_edition_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent")
+                | Q(
+                    audience_count=models.F("sent_count")
+                    + models.F("failed_count")
+                    + models.F("skipped_count")
+                ),
+                name="newsletter_edition_counters_add_up",
+            ),
+        ]
+        indexes = [
+            # The tick: editions due (scheduled) or possibly stuck (sending).
+            models.Index(fields=["status", "scheduled_for"], name="newsletter_edition_status"),
+            # A newsletter's archive, newest first.
+            models.Index(
+                fields=["newsletter", "status", "-started_at"], name="newsletter_edition_archive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    def get_absolute_url(self):
+        return reverse("newsletter:edition", kwargs={"slug": self.newsletter.slug, "pk": self.pk})
+
+    def ledger_counts(self) -> dict[str, int]:
+        """Rows per delivery state, from the ledger (one GROUP BY on the claim index)."""
+        counts = dict.fromkeys(Delivery.State.values, 0)
+        rows = self.deliveries.order_by().values("state").annotate(n=Count("pk"))
+        counts.update({row["state"]: row["n"] for row in rows})
+        return counts
+
+
+class EditionArticle(models.Model):
+    """A piece in an edition, in the order the edition shows them."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="edition_articles")
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.PROTECT, related_name="edition_links"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "article"], name="newsletter_edition_article_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.position}. {self.article}"
+
+
+class Delivery(models.Model):
+    """One edition to one subscriber: the ledger row that makes "exactly once" checkable."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Skipped"
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="deliveries")
+    # SET_NULL: erasing a subscriber must not rewrite an edition's history;
+    # a row whose subscriber is gone is skipped if not yet sent.
+    subscriber = models.ForeignKey(
+        "newsletter.Subscriber",
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="deliveries",
+    )
+    state = models.CharField(max_length=8, choices=State, default=State.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # A claimed row belongs to the worker holding ``claim`` until ``lease_until``;
+    # after that any worker may take it again (its first owner is presumed dead).
+    claim = models.UUIDField(null=True, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=255, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "subscriber"], name="newsletter_one_delivery_each"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["queued", "sending", "sent", "failed", "skipped"]),
+                name="newsletter_delivery_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="sent") | Q(sent_at__isnull=False),
+                name="newsletter_delivery_sent_has_time",
+            ),
+        ]
+        indexes = [
+            # The claim: an edition's queued rows that are due, and the progress GROUP BY.
+            models.Index(
+                fields=["edition", "state", "next_attempt_at"], name="newsletter_delivery_claim"
+            ),
+            # Rows a worker holds, read back after the claim.
+            models.Index(fields=["claim"], name="newsletter_delivery_claimed"),
+        ]
+
+    def __str__(self):
+        return f"{self.edition_id} → {self.subscriber_id} ({self.state})"
+
+
+class SlotRun(models.Model):
+    """A schedule slot the tick has dealt with, so it is dealt with once.
+
+    Records slots that produced no edition (nothing new in the series) as well,
+    so the tick logs "nothing new" once instead of every minute.
+    """
+
+    newsletter = models.ForeignKey(
+        "newsletter.Newsletter", on_delete=models.CASCADE, related_name="slot_runs"
+    )
+    slot = models.DateTimeField()
+    edition = models.OneToOneField(
+        Edition, on_delete=models.SET_NULL, null=True, blank=True, related_name="slot_run"
+    )
+    note = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-slot"]
+        constraints = [
+            models.UniqueConstraint(fields=["newsletter", "slot"], name="newsletter_slot_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.newsletter_id} @ {self.slot:%Y-%m-%d %H:%M}"

@@ -5,7 +5,10 @@ another editor (django-prose-editor, say) touches this file alone.
 """
 
 from ckeditor.widgets import CKEditorWidget
+from django import forms
+from django.conf import settings
 from django.db import models
+from django.utils.csp import CSP
 
 from newsroom.sanitizer import sanitize_html
 
@@ -26,5 +29,40 @@ class RichTextField(models.TextField):
         return value
 
     def formfield(self, **kwargs):
-        kwargs.setdefault("widget", CKEditorWidget(config_name="default"))
+        # The admin passes its plain textarea for every TextField; the editor wins.
+        widget = kwargs.get("widget")
+        plain = widget is None or (not _is_editor(widget) and _is_textarea(widget))
+        if plain:
+            kwargs["widget"] = CKEditorWidget(config_name="default")
         return super().formfield(**kwargs)
+
+
+def _is_editor(widget) -> bool:
+    return isinstance(widget, CKEditorWidget) or (
+        isinstance(widget, type) and issubclass(widget, CKEditorWidget)
+    )
+
+
+def _is_textarea(widget) -> bool:
+    return isinstance(widget, forms.Textarea) or (
+        isinstance(widget, type) and issubclass(widget, forms.Textarea)
+    )
+
+
+class RichTextAdminMixin:
+    """For a ModelAdmin whose form shows the editor: relax script-src on that page only.
+
+    CKEditor 4 wires its toolbar with inline event handlers (``onclick=…``),
+    which neither a nonce nor a hash can allow; without 'unsafe-inline' the
+    buttons do nothing. Only add/change pages of admins with a rich-text field
+    get it (staff, logged in); every other page keeps the strict policy, and
+    what the editor submits is sanitized on save regardless.
+    """
+
+    def changeform_view(self, *args, **kwargs):
+        response = super().changeform_view(*args, **kwargs)
+        response._csp_config = {
+            **settings.SECURE_CSP,
+            "script-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+        }
+        return response

@@ -187,7 +187,7 @@ CKEDITOR_CONFIGS = {
             ["RemoveFormat"],
         ],
         "format_tags": "p;h2;h3;h4",
-        "removePlugins": "exportpdf,flash,iframe,forms,templates,preview,sourcearea,"
+        "removePlugins": "exportpdf,flash,iframe,forms,templates,preview,print,sourcearea,"
         "sourcedialog,codesnippet,elementspath",
         "removeDialogTabs": "link:advanced;link:target;table:advanced",
         "height": 360,

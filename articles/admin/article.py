@@ -7,6 +7,7 @@ from articles import revisions, workflow
 from articles.admin.photo import thumbnail
 from articles.admin.workflow_views import ArticleWorkflowViews
 from articles.models import Article, ArticleAuthor, State
+from newsroom.richtext import RichTextAdminMixin
 
 
 class ArticleAuthorInline(admin.TabularInline):
@@ -63,7 +64,7 @@ class ArticleForm(forms.ModelForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(ArticleWorkflowViews, admin.ModelAdmin):
+class ArticleAdmin(RichTextAdminMixin, ArticleWorkflowViews, admin.ModelAdmin):
     form = ArticleForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["lead_thumbnail", "title", "series", "byline", "state", "published_at"]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from newsletter import sending
 from newsletter.models import Edition, EditionArticle
+from newsroom.richtext import RichTextAdminMixin
 
 
 class EditionArticleInline(admin.TabularInline):
@@ -24,7 +25,7 @@ class EditionArticleInline(admin.TabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(RichTextAdminMixin, admin.ModelAdmin):
     list_display = ["subject", "newsletter", "status", "scheduled_for", "started_at", "counters"]
     list_filter = ["status", "newsletter"]
     list_select_related = ["newsletter"]

@@ -67,3 +67,13 @@ def test_outsiders_are_sent_to_the_login_page(client):
     response = client.get(reverse("admin:articles_article_changelist"))
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+def test_article_form_uses_the_rich_text_editor_with_a_policy_that_lets_it_run(admin_client):
+    response = admin_client.get(reverse("admin:articles_article_add"))
+    page = response.content.decode()
+    assert 'data-type="ckeditortype"' in page and "ckeditor/ckeditor.js" in page
+    # CKEditor 4's toolbar uses inline handlers: allowed on editor pages only.
+    assert "script-src 'self' 'unsafe-inline'" in response["Content-Security-Policy"]
+    changelist = admin_client.get(reverse("admin:articles_article_changelist"))
+    assert "unsafe-inline" not in changelist["Content-Security-Policy"].split("style-src")[0]

@@ -160,3 +160,17 @@ def test_emails_use_the_1200_wide_jpeg_rendition_of_the_lead_photo():
     expected = [r for r in article.lead_photo.rendition_list("width", "jpeg") if r.width == 1200]
     assert image["url"] == settings.SITE_URL + expected[0].url
     assert image["url"].endswith(".jpg") and image["alt"] == article.lead_photo.alt_text
+
+
+def test_editors_can_run_the_newsletters_and_contributors_cannot(client):
+    from tests.factories import make_user
+
+    editor, contributor = make_user("Editors"), make_user("Contributors")
+    edition = make_edition()
+    client.force_login(editor)
+    assert client.get(reverse("admin:newsletter_edition_changelist")).status_code == 200
+    change = reverse("admin:newsletter_edition_change", args=[edition.pk])
+    assert client.get(change).status_code == 200
+    assert client.get(reverse("admin:newsletter_subscriber_changelist")).status_code == 200
+    client.force_login(contributor)
+    assert client.get(reverse("admin:newsletter_edition_changelist")).status_code == 403

@@ -138,6 +138,8 @@ def _article(index, row, series, fellows) -> bool:
             article=article, author=fellows[fellow_index], position=position
         )
     article.tags.add(*tags)
+    # A piece seeded today "as of" an earlier date was not edited since: no "Updated" line.
+    Article.objects.filter(pk=article.pk).update(updated_at=published_at)
     return True
 
 

@@ -39,3 +39,10 @@ def test_seed_demo_loads_a_realistic_newsroom_and_can_run_twice(client):
     assert get_user_model().objects.get(username="admin").is_superuser
     assert client.get("/").status_code == 200
     assert client.get(Article.objects.live().first().get_absolute_url()).status_code == 200
+
+
+def test_demo_pieces_do_not_claim_an_update(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    article = Article.objects.live().order_by("published_at").first()
+    assert article.updated_at == article.published_at
+    assert b"Updated" not in client.get(article.get_absolute_url()).content

@@ -67,12 +67,14 @@ CREATE_CHUNK = 5000
 # --- Starting, pausing, resuming, cancelling --------------------------------
 
 
-def start_send(*, edition: Edition, by=None) -> Edition:
+def start_send(*, edition: Edition, by=None, in_process: bool = False) -> Edition:
     """Freeze the audience into the ledger and start sending ``edition`` now.
 
     Raises ``ValidationError`` unless the edition is a draft or scheduled and
     has something in it. Safe against double clicks: the edition row is
-    locked and its status checked inside the transaction.
+    locked and its status checked inside the transaction. With
+    ``in_process`` no task is enqueued: the caller works the ledger with
+    ``run`` itself (should it die, the tick still revives the send).
     """
     with transaction.atomic():
         edition = (
@@ -98,8 +100,9 @@ def start_send(*, edition: Edition, by=None) -> Edition:
         edition.approved_by = by if by is not None and by.pk else None
         edition.save()
         edition_id = edition.pk
-        tasks = settings.NEWSLETTER_PARALLEL_TASKS
-        transaction.on_commit(lambda: enqueue(edition_id=edition_id, tasks=tasks))
+        if not in_process:
+            tasks = settings.NEWSLETTER_PARALLEL_TASKS
+            transaction.on_commit(lambda: enqueue(edition_id=edition_id, tasks=tasks))
     logger.info("Edition %s: sending to %s subscribers", edition.pk, edition.audience_count)
     return edition
 

@@ -331,4 +331,8 @@ NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 5)
 NEWSLETTER_CATCH_UP_HOURS = env_int("NEWSLETTER_CATCH_UP_HOURS", 24)
 # Optional address added to List-Unsubscribe as a mailto: alternative.
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env_str("NEWSLETTER_UNSUBSCRIBE_MAILTO", "")
+# Shared secret of the bounce/complaint webhook (newsletter/webhooks.py), as
+# anymail's WEBHOOK_SECRET ("user:password", sent as HTTP Basic auth); empty:
+# the webhook is off (404).
+NEWSLETTER_WEBHOOK_SECRET = env_str("NEWSLETTER_WEBHOOK_SECRET", "")
 SCHEDULED_COMMANDS += [("newsletter_tick", 60)]

@@ -42,7 +42,9 @@ def revoke_link(*, link: PreviewLink, by) -> PreviewLink:
 
 
 def token_for(link: PreviewLink) -> str:
-    return signing.dumps({"link": link.pk, "article": link.article_id}, salt=SALT)
+    # No timestamp in the token: expiry and revocation live on the row, so one
+    # link always has one URL (the one shown in the admin stays the one shared).
+    return signing.Signer(salt=SALT).sign_object({"link": link.pk, "article": link.article_id})
 
 
 def url_for(link: PreviewLink) -> str:
@@ -52,8 +54,8 @@ def url_for(link: PreviewLink) -> str:
 def link_from_token(token: str) -> PreviewLink | None:
     """The active link a token names, or None for anything forged, expired or revoked."""
     try:
-        data = signing.loads(token, salt=SALT)
-    except signing.BadSignature:
+        data = signing.Signer(salt=SALT).unsign_object(token)
+    except (signing.BadSignature, ValueError):  # ValueError: signed, but not our payload
         return None
     if not isinstance(data, dict):
         return None

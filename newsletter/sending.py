@@ -33,27 +33,24 @@ for DATA), and the Message-ID is the one we set. The file, console and locmem
 backends used locally and in tests need nothing special.
 """
 
-import email.policy
 import logging
 import smtplib
 import time
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
-from email.utils import make_msgid
-from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail import mailers
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from newsletter import rendering, subscriptions
+from newsletter import messages, rendering, subscriptions
 from newsletter.addresses import address_hash
 from newsletter.models import Delivery, Edition, Subscription, Suppression
+from newsletter.pacing import Pacer
 
 logger = logging.getLogger(__name__)
 
@@ -229,61 +226,6 @@ def claim_batch(*, edition_id: int, size: int | None = None) -> tuple[uuid.UUID,
     return token, list(rows)
 
 
-class Pacer:
-    """Keeps every worker together under ``rate`` messages per second (0: no limit).
-
-    The budget is shared through the default cache (Redis when ``REDIS_URL``
-    is set), so it is what the SMTP provider sees however many workers run:
-    one counter per wall-clock second, ``cache.incr`` taking a token; a
-    worker that finds the second's budget spent sleeps until the next one.
-    Simple rather than smooth: up to ``rate`` messages may go in a burst at
-    the start of a second (so up to 2 x rate across one second's boundary),
-    and machines' clocks are assumed NTP-synchronised. With the local-memory
-    cache (no Redis) the counter is per process, as the limit was before.
-    If the cache fails, each worker falls back to pacing itself at ``rate``.
-    """
-
-    KEY = "newsletter:send-rate"
-
-    def __init__(self, rate: float):
-        self.rate = rate
-        self.interval = 1.0 / rate if rate > 0 else 0.0
-        self.next_at = time.monotonic()
-
-    def wait(self) -> None:
-        if not self.rate:
-            return
-        while True:
-            now = time.time()
-            second = int(now)
-            try:
-                taken = self._take(second)
-            except Exception:
-                logger.warning(
-                    "Shared send-rate counter unavailable; pacing locally", exc_info=True
-                )
-                self._wait_locally()
-                return
-            if taken <= self.rate:
-                return
-            time.sleep(max(second + 1 - time.time(), 0.001))
-
-    def _take(self, second: int) -> int:
-        key = f"{self.KEY}:{second}"
-        # add() creates the counter once (with an expiry); incr() is atomic in Redis.
-        cache.add(key, 0, timeout=10)
-        try:
-            return cache.incr(key)
-        except ValueError:  # expired between add and incr: that second is long gone
-            return self.rate + 1
-
-    def _wait_locally(self) -> None:
-        delay = self.next_at - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
-        self.next_at = max(self.next_at, time.monotonic()) + self.interval
-
-
 def send_batch(
     *, edition: Edition, token: uuid.UUID, rows: list[Delivery], pacer: Pacer | None = None
 ) -> dict[str, int]:
@@ -320,7 +262,7 @@ def send_batch(
 
 def _send_one(mailer, edition: Edition, row: Delivery) -> tuple[str, str]:
     """Hand one message to the server: ("sent", message_id) / ("retry" | "failed", why)."""
-    message = build_message(edition=edition, subscriber=row.subscriber, delivery_id=row.pk)
+    message = messages.build_message(edition=edition, subscriber=row.subscriber, delivery_id=row.pk)
     try:
         mailer.send_messages([message])
     except smtplib.SMTPRecipientsRefused as exc:
@@ -466,66 +408,6 @@ def _seconds_until_due(edition_id: int) -> float:
     return min(max(seconds, 0.2), 5.0)
 
 
-# --- One message -----------------------------------------------------------------
-
-
-class EditionMessage(EmailMultiAlternatives):
-    """An edition email whose header lines may be up to RFC 5322's 998 characters.
-
-    Python's default 78-character folding turns a long unbroken header (the
-    ``List-Unsubscribe`` URL with its signed token) into RFC 2047 encoded
-    words, which mail providers do not decode there; the one-click button
-    would silently vanish.
-    """
-
-    def message(self, *, policy=email.policy.default):
-        return super().message(policy=policy.clone(max_line_length=998))
-
-
-def list_id(newsletter) -> str:
-    """RFC 2919 List-Id: the newsletter's name and a stable id under our domain."""
-    host = urlsplit(settings.SITE_URL).hostname or "localhost"
-    return f"{newsletter.name} <{newsletter.slug}.{host}>"
-
-
-def build_message(
-    *, edition: Edition, subscriber, delivery_id: int | None = None
-) -> EmailMultiAlternatives:
-    """One subscriber's copy of the rendered edition, with its headers."""
-    newsletter = edition.newsletter
-    unsubscribe = subscriptions.unsubscribe_url(subscriber, newsletter.pk)
-    preferences = subscriptions.preferences_url(subscriber)
-    links = {"unsubscribe_url": unsubscribe, "preferences_url": preferences}
-    return _message(edition, to=subscriber.email, links=links, delivery_id=delivery_id)
-
-
-def _message(edition, *, to: str, links: dict, delivery_id=None, subject_prefix=""):
-    newsletter = edition.newsletter
-    host = urlsplit(settings.SITE_URL).hostname or "localhost"
-    list_unsubscribe = f"<{links['unsubscribe_url']}>"
-    if settings.NEWSLETTER_UNSUBSCRIBE_MAILTO:
-        list_unsubscribe += f", <mailto:{settings.NEWSLETTER_UNSUBSCRIBE_MAILTO}>"
-    headers = {
-        "List-Unsubscribe": list_unsubscribe,
-        # RFC 8058: mail providers may POST "List-Unsubscribe=One-Click" to the URL.
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        "List-Id": list_id(newsletter),
-        "Message-ID": make_msgid(
-            idstring=f"d{delivery_id}" if delivery_id else "test", domain=host
-        ),
-    }
-    message = EditionMessage(
-        subject=subject_prefix + edition.rendered_subject,
-        body=rendering.personalize(edition.rendered_text, **links),
-        from_email=newsletter.from_header,
-        to=[to],
-        reply_to=[newsletter.reply_to] if newsletter.reply_to else [],
-        headers=headers,
-    )
-    message.attach_alternative(rendering.personalize(edition.rendered_html, **links), "text/html")
-    return message
-
-
 def send_test(*, edition: Edition, to: str) -> None:
     """Mail the edition as it stands to one staff address, marked as a test.
 
@@ -539,7 +421,7 @@ def send_test(*, edition: Edition, to: str) -> None:
         edition.rendered_html = rendered.html
     signup = rendering.public_copy(rendering.UNSUBSCRIBE_PLACEHOLDER, newsletter=edition.newsletter)
     links = {"unsubscribe_url": signup, "preferences_url": signup}
-    message = _message(edition, to=to, links=links, subject_prefix="[Test] ")
+    message = messages.compose(edition, to=to, links=links, subject_prefix="[Test] ")
     mailers.default.send_messages([message])
 
 

@@ -85,8 +85,9 @@ def test_forged_or_altered_tokens_answer_404(client, editor):
     link = preview.create_link(article=article, by=editor)
     token = preview.token_for(link)
     forged = signing.dumps({"link": link.pk, "article": link.article_id}, salt="other")
-    swapped = signing.dumps({"link": link.pk, "article": other.pk}, salt=preview.SALT)
-    for bad in [token[:-2] + "xx", forged, swapped, "nonsense"]:
+    swapped = signing.Signer(salt=preview.SALT).sign_object({"link": link.pk, "article": other.pk})
+    timestamped = signing.dumps({"link": link.pk, "article": other.pk}, salt=preview.SALT)
+    for bad in [token[:-2] + "xx", forged, swapped, timestamped, "nonsense"]:
         assert client.get(reverse("articles:preview", args=[bad])).status_code == 404
 
 

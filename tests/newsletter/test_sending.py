@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from newsletter import sending, subscriptions
 from newsletter.models import Delivery, Edition, Subscription, Suppression
+from newsletter.pacing import Pacer
 from tests.factories import make_article, make_edition, make_photo, make_subscriber
 
 pytestmark = pytest.mark.django_db
@@ -251,7 +252,7 @@ def test_locmem_backend_works_too(briefing, mailoutbox, fast_sending):
 
 def test_the_send_rate_is_one_budget_per_second_for_all_pacers(settings):
     """Two pacers sharing the cache at 5/s: 11 messages need 3 budgets, so over a second."""
-    first, second = sending.Pacer(5), sending.Pacer(5)
+    first, second = Pacer(5), sending.Pacer(5)
     started = time.monotonic()
     for i in range(11):
         (first if i % 2 else second).wait()
@@ -266,7 +267,7 @@ def test_pacing_goes_on_locally_when_the_cache_is_down(caplog):
         }
     }
     with override_settings(CACHES=unreachable):
-        pacer = sending.Pacer(10)
+        pacer = Pacer(10)
         started = time.monotonic()
         for _ in range(5):
             pacer.wait()

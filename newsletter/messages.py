@@ -1,0 +1,73 @@
+"""One edition email: its headers (RFC 2369 / 8058 / 2919) and personal links.
+
+The edition is rendered once (``newsletter.rendering``); per recipient only the
+personal links are put in, here.
+"""
+
+import email.policy
+from email.utils import make_msgid
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+
+from newsletter import rendering, subscriptions
+from newsletter.models import Edition
+
+
+class EditionMessage(EmailMultiAlternatives):
+    """An edition email whose header lines may be up to RFC 5322's 998 characters.
+
+    Python's default 78-character folding turns a long unbroken header (the
+    ``List-Unsubscribe`` URL with its signed token) into RFC 2047 encoded
+    words, which mail providers do not decode there; the one-click button
+    would silently vanish.
+    """
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
+def list_id(newsletter) -> str:
+    """RFC 2919 List-Id: the newsletter's name and a stable id under our domain."""
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return f"{newsletter.name} <{newsletter.slug}.{host}>"
+
+
+def build_message(
+    *, edition: Edition, subscriber, delivery_id: int | None = None
+) -> EmailMultiAlternatives:
+    """One subscriber's copy of the rendered edition, with its headers."""
+    newsletter = edition.newsletter
+    unsubscribe = subscriptions.unsubscribe_url(subscriber, newsletter.pk)
+    preferences = subscriptions.preferences_url(subscriber)
+    links = {"unsubscribe_url": unsubscribe, "preferences_url": preferences}
+    return compose(edition, to=subscriber.email, links=links, delivery_id=delivery_id)
+
+
+def compose(edition, *, to: str, links: dict, delivery_id=None, subject_prefix=""):
+    """The message with its headers; ``links`` fills the personal-link placeholders."""
+    newsletter = edition.newsletter
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    list_unsubscribe = f"<{links['unsubscribe_url']}>"
+    if settings.NEWSLETTER_UNSUBSCRIBE_MAILTO:
+        list_unsubscribe += f", <mailto:{settings.NEWSLETTER_UNSUBSCRIBE_MAILTO}>"
+    headers = {
+        "List-Unsubscribe": list_unsubscribe,
+        # RFC 8058: mail providers may POST "List-Unsubscribe=One-Click" to the URL.
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": list_id(newsletter),
+        "Message-ID": make_msgid(
+            idstring=f"d{delivery_id}" if delivery_id else "test", domain=host
+        ),
+    }
+    message = EditionMessage(
+        subject=subject_prefix + edition.rendered_subject,
+        body=rendering.personalize(edition.rendered_text, **links),
+        from_email=newsletter.from_header,
+        to=[to],
+        reply_to=[newsletter.reply_to] if newsletter.reply_to else [],
+        headers=headers,
+    )
+    message.attach_alternative(rendering.personalize(edition.rendered_html, **links), "text/html")
+    return message

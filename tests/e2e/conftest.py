@@ -5,11 +5,13 @@ flags keep it off the network. Screenshots and page sources land in ``artifacts/
 (override with ``E2E_ARTIFACTS``), which CI keeps and git ignores.
 """
 
+import io
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 from tests.e2e.checkers import AXE_JS, VNU_JAR
 
@@ -81,5 +83,43 @@ def shoot(artifacts):
 
 
 @pytest.fixture
-def live(live_server, transactional_db):
+def live(live_server, transactional_db, settings):
+    """The live server's URL, with emails' links pointing at it.
+
+    Each browser test ends with a flush, which also empties the groups the
+    workflow migration creates; they are made again here, as ``migrate`` would.
+    """
+    import importlib
+
+    from django.apps import apps
+
+    roles = importlib.import_module("articles.migrations.0005_workflow_roles")
+    roles.create_groups(apps, None)
+    settings.SITE_URL = live_server.url
     return live_server.url
+
+
+@pytest.fixture
+def demo(live):
+    """The live server with ``seed_demo``'s newsroom, newsletters and staff in it."""
+    call_command("seed_demo", stdout=io.StringIO())
+    return live
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failing browser test leaves a screenshot of where it was, named in the report."""
+    report = yield
+    page = item.funcargs.get("page") if hasattr(item, "funcargs") else None
+    if report.failed and page is not None and call.when == "call":
+        folder = ARTIFACTS / item.name.replace("/", "_").replace("[", "-").rstrip("]")
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "FAILED.png"
+        try:
+            page.screenshot(path=str(path), full_page=True)
+            note = f"Screenshot at failure: {path}\nPage URL at failure: {page.url}"
+        except Exception as error:  # the page may be closed or crashed
+            note = f"No screenshot at failure ({error}); page URL: {page.url}"
+        report.sections.append(("browser", note))
+        report.longrepr = f"{report.longrepr}\n\n{note}"
+    return report

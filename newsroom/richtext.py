@@ -5,6 +5,8 @@ another editor (django-prose-editor, say) touches this file alone.
 """
 
 from ckeditor.widgets import CKEditorWidget
+from django import forms
+from django.contrib.admin.widgets import AdminTextareaWidget
 from django.db import models
 
 from newsroom.sanitizer import sanitize_html
@@ -26,5 +28,10 @@ class RichTextField(models.TextField):
         return value
 
     def formfield(self, **kwargs):
-        kwargs.setdefault("widget", CKEditorWidget(config_name="default"))
+        # The admin passes its plain textarea for every TextField (formfield_overrides
+        # match subclasses too); the editor replaces that, not a widget chosen on purpose.
+        widget = kwargs.get("widget")
+        chosen = widget if isinstance(widget, type) else type(widget)
+        if widget is None or chosen in (forms.Textarea, AdminTextareaWidget):
+            kwargs["widget"] = CKEditorWidget(config_name="default")
         return super().formfield(**kwargs)

@@ -108,18 +108,23 @@ def demo(live):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
-    """A failing browser test leaves a screenshot of where it was, named in the report."""
+    """A failing browser test leaves a screenshot of every open page, named in the report."""
     report = yield
-    page = item.funcargs.get("page") if hasattr(item, "funcargs") else None
-    if report.failed and page is not None and call.when == "call":
-        folder = ARTIFACTS / item.name.replace("/", "_").replace("[", "-").rstrip("]")
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "FAILED.png"
+    browser = getattr(item, "funcargs", {}).get("browser")
+    if not (report.failed and call.when == "call" and browser is not None):
+        return report
+    folder = ARTIFACTS / item.name.replace("/", "_").replace("[", "-").rstrip("]")
+    folder.mkdir(parents=True, exist_ok=True)
+    notes = []
+    pages = [p for context in browser.contexts for p in context.pages]
+    for number, open_page in enumerate(pages, start=1):
+        path = folder / f"FAILED-{number}.png"
         try:
-            page.screenshot(path=str(path), full_page=True)
-            note = f"Screenshot at failure: {path}\nPage URL at failure: {page.url}"
+            open_page.screenshot(path=str(path), full_page=True)
+            notes.append(f"Screenshot at failure: {path} (page at {open_page.url})")
         except Exception as error:  # the page may be closed or crashed
-            note = f"No screenshot at failure ({error}); page URL: {page.url}"
-        report.sections.append(("browser", note))
-        report.longrepr = f"{report.longrepr}\n\n{note}"
+            notes.append(f"No screenshot of {open_page.url}: {error}")
+    note = "\n".join(notes) or "No page was open at failure."
+    report.sections.append(("browser", note))
+    report.longrepr = f"{report.longrepr}\n\n{note}"
     return report

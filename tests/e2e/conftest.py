@@ -69,8 +69,10 @@ def shoot(artifacts):
 
     def _shoot(page, name: str) -> Path:
         # Scroll through once so lazy-loaded images below the fold are in the shot.
+        page.wait_for_load_state("load")
         page.evaluate(
-            "async () => { for (let y = 0; y < document.body.scrollHeight; y += 600) {"
+            "async () => { const h = document.documentElement.scrollHeight;"
+            " for (let y = 0; y < h; y += 600) {"
             " window.scrollTo(0, y); await new Promise(r => setTimeout(r, 30)); }"
             " window.scrollTo(0, 0); }"
         )

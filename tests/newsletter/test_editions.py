@@ -1,5 +1,8 @@
 """Editions in the admin and on the public site."""
 
+import datetime
+import re
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -174,3 +177,22 @@ def test_editors_can_run_the_newsletters_and_contributors_cannot(client):
     assert client.get(reverse("admin:newsletter_subscriber_changelist")).status_code == 200
     client.force_login(contributor)
     assert client.get(reverse("admin:newsletter_edition_changelist")).status_code == 403
+
+
+def test_archive_dates_are_machine_readable_in_whole_seconds(client, briefing, sent_edition):
+    # HTML's <time datetime> allows at most three digits of fractions of a second.
+    page = client.get(reverse("newsletter:archive", args=[briefing.slug])).content.decode()
+    stamp = sent_edition.started_at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert f'<time datetime="{stamp}">' in page
+
+
+def test_the_web_copy_has_only_valid_meta_elements(client, sent_edition):
+    html = client.get(sent_edition.get_absolute_url()).content.decode()
+    for meta in re.findall(r"<meta\b[^>]*>", html):
+        assert "charset=" in meta or "content=" in meta, f"{meta} needs a content attribute"
+
+
+def test_the_edition_narrows_to_a_phone_screen_instead_of_a_fixed_600_px(sent_edition):
+    # Inlined by css-inline: the card is fluid up to 600 px (a table ignores max-width: 100%).
+    card = re.search(r'<table[^>]*class="card"[^>]*>', sent_edition.rendered_html).group(0)
+    assert "width: 100%;max-width: 600px;" in card.replace("; ", ";"), card

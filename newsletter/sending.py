@@ -44,6 +44,7 @@ from email.utils import make_msgid
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import connection, transaction
@@ -97,7 +98,8 @@ def start_send(*, edition: Edition, by=None) -> Edition:
         edition.approved_by = by if by is not None and by.pk else None
         edition.save()
         edition_id = edition.pk
-        transaction.on_commit(lambda: enqueue(edition_id=edition_id))
+        tasks = settings.NEWSLETTER_PARALLEL_TASKS
+        transaction.on_commit(lambda: enqueue(edition_id=edition_id, tasks=tasks))
     logger.info("Edition %s: sending to %s subscribers", edition.pk, edition.audience_count)
     return edition
 
@@ -125,12 +127,17 @@ def _create_deliveries(edition: Edition) -> int:
     return edition.deliveries.count()
 
 
-def enqueue(*, edition_id: int) -> None:
-    """Hand the send to a background worker; a failure here is caught up by the tick."""
+def enqueue(*, edition_id: int, tasks: int = 1) -> None:
+    """Hand the send to ``tasks`` background workers; a failure here is caught up by the tick.
+
+    Each task claims its own batches, so several (on RQ, on several machines)
+    work one edition at once without ever sending a row twice.
+    """
     from newsletter.tasks import deliver_edition
 
     try:
-        deliver_edition.enqueue(edition_id)
+        for _ in range(max(tasks, 1)):
+            deliver_edition.enqueue(edition_id)
     except Exception:
         logger.exception("Could not enqueue edition %s; newsletter_tick will retry", edition_id)
 
@@ -148,7 +155,8 @@ def resume(*, edition: Edition) -> bool:
             status=Status.SENDING, last_activity_at=None
         )
         if resumed:
-            transaction.on_commit(lambda: enqueue(edition_id=edition.pk))
+            tasks = settings.NEWSLETTER_PARALLEL_TASKS
+            transaction.on_commit(lambda: enqueue(edition_id=edition.pk, tasks=tasks))
     return bool(resumed)
 
 
@@ -219,15 +227,54 @@ def claim_batch(*, edition_id: int, size: int | None = None) -> tuple[uuid.UUID,
 
 
 class Pacer:
-    """Keeps one worker under ``rate`` messages per second (0: no limit)."""
+    """Keeps every worker together under ``rate`` messages per second (0: no limit).
+
+    The budget is shared through the default cache (Redis when ``REDIS_URL``
+    is set), so it is what the SMTP provider sees however many workers run:
+    one counter per wall-clock second, ``cache.incr`` taking a token; a
+    worker that finds the second's budget spent sleeps until the next one.
+    Simple rather than smooth: up to ``rate`` messages may go in a burst at
+    the start of a second (so up to 2 x rate across one second's boundary),
+    and machines' clocks are assumed NTP-synchronised. With the local-memory
+    cache (no Redis) the counter is per process, as the limit was before.
+    If the cache fails, each worker falls back to pacing itself at ``rate``.
+    """
+
+    KEY = "newsletter:send-rate"
 
     def __init__(self, rate: float):
+        self.rate = rate
         self.interval = 1.0 / rate if rate > 0 else 0.0
         self.next_at = time.monotonic()
 
     def wait(self) -> None:
-        if not self.interval:
+        if not self.rate:
             return
+        while True:
+            now = time.time()
+            second = int(now)
+            try:
+                taken = self._take(second)
+            except Exception:
+                logger.warning(
+                    "Shared send-rate counter unavailable; pacing locally", exc_info=True
+                )
+                self._wait_locally()
+                return
+            if taken <= self.rate:
+                return
+            time.sleep(max(second + 1 - time.time(), 0.001))
+
+    def _take(self, second: int) -> int:
+        key = f"{self.KEY}:{second}"
+        # add() creates the counter once (with an expiry); incr() is atomic in Redis.
+        cache.add(key, 0, timeout=10)
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add and incr: that second is long gone
+            return self.rate + 1
+
+    def _wait_locally(self) -> None:
         delay = self.next_at - time.monotonic()
         if delay > 0:
             time.sleep(delay)

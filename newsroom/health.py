@@ -42,10 +42,32 @@ def check_cache():
 
 def oldest_queued_task_age() -> timedelta | None:
     """How long the oldest task that is ready to run has waited, or None if none waits."""
+    from django.tasks import task_backends
+
+    backend = task_backends["default"]
+    if type(backend).__module__.startswith("django_tasks_rq"):
+        return _oldest_rq_job_age(backend)
     from django_tasks_db.models import DBTaskResult
 
     oldest = DBTaskResult.objects.ready().order_by("enqueued_at").first()
     return timezone.now() - oldest.enqueued_at if oldest else None
+
+
+def _oldest_rq_job_age(backend) -> timedelta | None:
+    """The age of the job at the head of each of the backend's RQ queues.
+
+    RQ appends jobs to the tail, so the head has waited longest (a task sent
+    at top priority jumps the queue, and is newer, so this never overstates).
+    Jobs scheduled for later are not in the queue until they are due.
+    """
+    import django_rq
+
+    ages = []
+    for name in sorted(backend.queues):
+        head = django_rq.get_queue(name).get_jobs(0, 1)
+        if head and head[0].enqueued_at:
+            ages.append(timezone.now() - head[0].enqueued_at)
+    return max(ages, default=None)
 
 
 def check_tasks():

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "taggit",
     "ckeditor",
     "django_tasks_db",
+    "django_rq",
     "newsroom",
     "authors",
     "articles",
@@ -114,9 +115,35 @@ else:
 # /healthz answers 503 when the oldest queued task has waited longer than this.
 HEALTH_MAX_QUEUE_AGE = env_int("HEALTH_MAX_QUEUE_AGE", 10 * 60)
 
-TASKS = {
+# TASKS_BACKEND picks where tasks wait for a worker: "db" (the default;
+# workers run `manage.py db_worker`), "rq" (Redis at REDIS_URL, for many
+# workers on many machines; workers run
+# `manage.py rqworker --job-class django_tasks_rq.Job default`, without which
+# RQ cannot call a django.tasks Task), "immediate" (run in the caller), or a
+# backend's dotted path.
+_TASK_BACKENDS = {
+    "db": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = env_str("TASKS_BACKEND", "db").strip()
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS.get(_tasks_backend.lower(), _tasks_backend)}}
+if "." not in TASKS["default"]["BACKEND"]:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {sorted(_TASK_BACKENDS)} or a dotted path, "
+        f"not {_tasks_backend!r}"
+    )
+_tasks_use_rq = TASKS["default"]["BACKEND"] == _TASK_BACKENDS["rq"]
+if _tasks_use_rq and not REDIS_URL:
+    raise ImproperlyConfigured("TASKS_BACKEND=rq needs REDIS_URL (the Redis that holds the queue).")
+# django_rq reads its queues from here; only the RQ backend uses them.
+RQ_QUEUES = {
     "default": {
-        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "URL": REDIS_URL or "redis://127.0.0.1:6379/0",
+        # A deliver_edition job works its edition until nothing is due: at
+        # NEWSLETTER_SEND_RATE a big audience takes a while. If RQ kills a
+        # job at this limit its rows are reclaimed after the lease anyway.
+        "DEFAULT_TIMEOUT": env_int("RQ_JOB_TIMEOUT", 6 * 60 * 60),
     }
 }
 
@@ -288,10 +315,14 @@ IMAGE_SOCIAL_SIZE = (1200, 630)
 # Rows a worker claims at once; they go over one SMTP connection.
 NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 100)
 # A claimed row is another worker's to take after this long (its worker is
-# presumed dead): keep it well above BATCH_SIZE / SEND_RATE seconds.
+# presumed dead): keep it well above BATCH_SIZE x workers / SEND_RATE seconds.
 NEWSLETTER_LEASE_SECONDS = env_int("NEWSLETTER_LEASE_SECONDS", 300)
-# Messages per second per worker process; 0 means no limit.
+# Messages per second for all workers together (counted in the default
+# cache, so shared when REDIS_URL is set; per process otherwise); 0: no limit.
 NEWSLETTER_SEND_RATE = env_int("NEWSLETTER_SEND_RATE", 20)
+# deliver_edition tasks enqueued when a send starts or resumes: with N task
+# workers (RQ on several machines), up to N of them work one edition at once.
+NEWSLETTER_PARALLEL_TASKS = env_int("NEWSLETTER_PARALLEL_TASKS", 1)
 # Temporary failures (4xx, timeouts) wait BACKOFF * 2**(attempt-1) seconds;
 # after MAX_ATTEMPTS the row fails (without suppressing the address).
 NEWSLETTER_RETRY_BACKOFF = env_int("NEWSLETTER_RETRY_BACKOFF", 60)

@@ -27,3 +27,23 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def rq_redis(settings):
+    """Tasks go to RQ on the real Redis, in a database of their own, emptied before and after.
+
+    ``TEST_REDIS_URL`` picks that database (DB 11 on the local Redis by default).
+    """
+    import os
+
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    settings.RQ_QUEUES = {"default": {"URL": url, "DEFAULT_TIMEOUT": 600}}
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
+    yield url
+    client.flushdb()
+    client.close()

@@ -9,6 +9,7 @@ import asyncio
 import email
 import socket
 import threading
+import time
 from collections import Counter
 
 from aiosmtpd.controller import Controller
@@ -21,6 +22,7 @@ class SmtpSink:
         self.reject: set[str] = set()
         self.refused: Counter = Counter()
         self.messages: list[email.message.Message] = []
+        self.received_at: list[float] = []  # time.monotonic() of each accepted message
         self._lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -39,6 +41,7 @@ class SmtpSink:
         message = email.message_from_bytes(envelope.content)
         with self._lock:
             self.messages.append(message)
+            self.received_at.append(time.monotonic())
         return "250 2.0.0 Accepted"
 
     def recipients(self) -> Counter:

@@ -1,9 +1,11 @@
 """Sending an edition through a real SMTP server (aiosmtpd) started by the test."""
 
 import re
+import time
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import override_settings
 from django.utils import timezone
 
 from newsletter import sending, subscriptions
@@ -245,3 +247,29 @@ def test_locmem_backend_works_too(briefing, mailoutbox, fast_sending):
     [message] = mailoutbox
     assert message.to == [reader.email]
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_the_send_rate_is_one_budget_per_second_for_all_pacers(settings):
+    """Two pacers sharing the cache at 5/s: 11 messages need 3 budgets, so over a second."""
+    first, second = sending.Pacer(5), sending.Pacer(5)
+    started = time.monotonic()
+    for i in range(11):
+        (first if i % 2 else second).wait()
+    assert time.monotonic() - started > 1.0
+
+
+def test_pacing_goes_on_locally_when_the_cache_is_down(caplog):
+    unreachable = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    with override_settings(CACHES=unreachable):
+        pacer = sending.Pacer(10)
+        started = time.monotonic()
+        for _ in range(5):
+            pacer.wait()
+        elapsed = time.monotonic() - started
+    assert elapsed >= 0.4
+    assert "pacing locally" in caplog.text

@@ -1,7 +1,9 @@
 import json
 import logging
+import re
 from datetime import timedelta
 
+import django_rq
 import pytest
 import time_machine
 from django.tasks import task
@@ -54,3 +56,30 @@ def test_json_log_lines_carry_extra_fields():
     )
     line = json.loads(JsonFormatter().format(record))
     assert line["message"] == "sent 3" and line["edition"] == 7 and line["level"] == "INFO"
+
+
+def test_healthz_reports_the_oldest_job_waiting_on_rq(client, settings, rq_redis):
+    settings.HEALTH_MAX_QUEUE_AGE = 60
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["tasks"]["oldest_queued_seconds"] == 0
+
+    with time_machine.travel(timezone.now() - timedelta(minutes=5)):
+        noop.enqueue()
+    noop.enqueue()  # a newer job behind it does not hide the old one
+    assert django_rq.get_queue("default").count == 2
+
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    error = response.json()["checks"]["tasks"]["error"]
+    waited = int(re.search(r"oldest queued task has waited (\d+)s", error).group(1))
+    assert 300 <= waited <= 302
+
+
+def test_healthz_is_ok_while_rq_jobs_are_fresh(client, settings, rq_redis):
+    settings.HEALTH_MAX_QUEUE_AGE = 60
+    with time_machine.travel(timezone.now() - timedelta(seconds=20)):
+        noop.enqueue()
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert 20 <= response.json()["checks"]["tasks"]["oldest_queued_seconds"] <= 21

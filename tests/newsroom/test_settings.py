@@ -76,3 +76,32 @@ def test_production_mode_passes_check_deploy_but_for_the_documented_ckeditor_war
     # Nothing else: every other deploy warning is fixed, not silenced by accident.
     assert "security.W" not in output
     assert "1 issue" in output
+
+
+def test_rq_task_backend_needs_redis_url():
+    result = _manage("check", TASKS_BACKEND="rq", REDIS_URL="")
+    assert result.returncode != 0
+    assert "TASKS_BACKEND=rq needs REDIS_URL" in result.stderr
+
+
+def test_unknown_task_backend_is_refused():
+    result = _manage("check", TASKS_BACKEND="celery")
+    assert result.returncode != 0
+    assert "TASKS_BACKEND must be one of ['db', 'immediate', 'rq']" in result.stderr
+
+
+def test_rq_task_backend_takes_its_queue_from_redis_url():
+    code = (
+        "from django.conf import settings; "
+        "print(settings.TASKS['default']['BACKEND'], settings.RQ_QUEUES['default']['URL'])"
+    )
+    result = _manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        TASKS_BACKEND="rq",
+        REDIS_URL="redis://127.0.0.1:6379/11",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["django_tasks_rq.RQBackend", "redis://127.0.0.1:6379/11"]

@@ -21,6 +21,7 @@ time. Peak RSS = each process's ``VmHWM`` from /proc, read just before it ends.
 """
 
 import argparse
+import email.policy
 import json
 import os
 import signal
@@ -101,7 +102,7 @@ def child_raw(edition_id: int, seconds: float, offset: int) -> None:
     edition = Edition.objects.select_related("newsletter").get(pk=edition_id)
     subscriber = Subscriber.objects.order_by("pk").first()
     message = sending.build_message(edition=edition, subscriber=subscriber, delivery_id=1)
-    payload = message.message().as_bytes()
+    payload = message.message(policy=email.policy.SMTP).as_bytes()  # as Django's SMTP backend
     sender = edition.newsletter.from_address
     sent = 0
     started = time.monotonic()

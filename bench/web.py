@@ -79,6 +79,23 @@ def pages() -> dict[str, str]:
         "home p500": "/?page=500",
         "tag p500": "/tags/policy/?page=500",
     }
+    # Page 500 as the site's own "Older" links reach it: a keyset cursor naming
+    # the last piece of page 499 (newsroom.pagination).
+    from taggit.models import Tag
+
+    from newsroom.pagination import encode_cursor
+
+    listings = {
+        "home p500 keyset": ("/", Article.objects.live()),
+        "tag p500 keyset": (
+            "/tags/policy/",
+            Article.objects.live().filter(tags__in=Tag.objects.filter(slug="policy")),
+        ),
+    }
+    for name, (path, queryset) in listings.items():
+        last_of_499 = queryset.order_by("-published_at", "-pk")[499 * 20 - 1 : 499 * 20].first()
+        if last_of_499 is not None:
+            urls[name] = f"{path}?page=500&before={encode_cursor(last_of_499)}"
     return urls
 
 

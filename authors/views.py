@@ -37,6 +37,7 @@ class AuthorDetailView(WindowPaginationMixin, ListView):
     template_name = "authors/author_detail.html"
     context_object_name = "articles"
     paginate_by = 20
+    keyset = True
 
     def get_queryset(self):
         self.author = get_object_or_404(Author.objects.active(), slug=self.kwargs["slug"])

@@ -1,12 +1,26 @@
-"""Older/newer pagination without COUNT(*).
+"""Older/newer pagination without COUNT(*), by position (OFFSET) or by keyset.
 
 Listings fetch one row more than they show to know whether an older page
 exists, so a page costs one query however large the table grows.
+
+Date-ordered listings (home, series, program, tag, expert) page by keyset:
+their "Older" link carries the position of the last piece shown
+(``?page=3&before=<published_at>.<pk>``) and the next page is the pieces
+strictly older than it, so page 500 costs what page 2 costs — an index range
+scan from that point, where OFFSET would read and discard 10,000 rows first.
+``?page=N`` alone (old links, hand-typed URLs) still works, by OFFSET.
+Listings in another order (search by rank, the experts directory by name)
+page by OFFSET only.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.http import Http404, QueryDict
+
+EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
+CURSOR_PARAMS = ("before", "after")
 
 
 @dataclass
@@ -15,6 +29,7 @@ class Window:
     number: int
     has_next: bool
     query: QueryDict = field(default_factory=QueryDict)
+    keyset: bool = False
 
     @property
     def has_previous(self) -> bool:
@@ -24,10 +39,14 @@ class Window:
     def has_other_pages(self) -> bool:
         return self.has_next or self.has_previous
 
-    def _url(self, number: int) -> str:
+    def _url(self, number: int, cursor: tuple[str, str] | None = None) -> str:
         query = self.query.copy()
+        for name in CURSOR_PARAMS:
+            query.pop(name, None)
         if number > 1:
             query["page"] = str(number)
+            if cursor:
+                query[cursor[0]] = cursor[1]
         else:
             query.pop("page", None)
         encoded = query.urlencode()
@@ -35,29 +54,86 @@ class Window:
 
     @property
     def next_url(self) -> str:
-        return self._url(self.number + 1)
+        cursor = ("before", encode_cursor(self.object_list[-1])) if self.keyset else None
+        return self._url(self.number + 1, cursor)
 
     @property
     def previous_url(self) -> str:
-        return self._url(self.number - 1)
+        cursor = ("after", encode_cursor(self.object_list[0])) if self.keyset else None
+        return self._url(self.number - 1, cursor)
 
 
-def window(request, queryset, per_page: int) -> Window:
-    """The page of ``queryset`` named by ``?page=``; 404 for a page past the end or a bad number."""
+def encode_cursor(article) -> str:
+    """``<microseconds since 1970>.<pk>``: exact, and no characters to escape."""
+    delta = article.published_at - EPOCH
+    micros = (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return f"{micros}.{article.pk}"
+
+
+def decode_cursor(raw: str) -> tuple[datetime.datetime, int]:
+    micros, dot, pk = raw.partition(".")
+    if not dot or not micros.lstrip("-").isdigit() or not pk.isdigit():
+        raise Http404("No such page.")
+    try:
+        return EPOCH + datetime.timedelta(microseconds=int(micros)), int(pk)
+    except OverflowError:
+        raise Http404("No such page.") from None
+
+
+def _page_number(request) -> int:
     raw = request.GET.get("page", "1")
     if not raw.isdigit() or int(raw) < 1:
         raise Http404("No such page.")
-    number = int(raw)
+    return int(raw)
+
+
+def window(request, queryset, per_page: int, *, keyset: bool = False) -> Window:
+    """The page of ``queryset`` named by ``?page=`` (and, with ``keyset``, ``before``/``after``).
+
+    With ``keyset`` the queryset is ordered newest first by (published_at, pk).
+    404 for a page past the end or a malformed page or cursor.
+    """
+    number = _page_number(request)
+    before, after = request.GET.get("before"), request.GET.get("after")
+    if keyset and number > 1 and (before or after):
+        return _keyset_window(request, queryset, per_page, number, before, after)
+    if keyset:
+        queryset = queryset.order_by("-published_at", "-pk")
     start = (number - 1) * per_page
     rows = list(queryset[start : start + per_page + 1])
     if not rows and number > 1:
         raise Http404("No such page.")
-    return Window(rows[:per_page], number, len(rows) > per_page, request.GET)
+    return Window(rows[:per_page], number, len(rows) > per_page, request.GET, keyset=keyset)
+
+
+def _keyset_window(request, queryset, per_page, number, before, after) -> Window:
+    if before:
+        at, pk = decode_cursor(before)
+        # The first condition alone is a range on the (published_at, pk) index,
+        # so the scan starts at the cursor; the second settles equal times.
+        older = Q(published_at__lte=at) & (Q(published_at__lt=at) | Q(pk__lt=pk))
+        rows = list(queryset.filter(older).order_by("-published_at", "-pk")[: per_page + 1])
+        has_next = len(rows) > per_page
+        rows = rows[:per_page]
+    else:
+        at, pk = decode_cursor(after)
+        newer = Q(published_at__gte=at) & (Q(published_at__gt=at) | Q(pk__gt=pk))
+        rows = list(queryset.filter(newer).order_by("published_at", "pk")[:per_page])
+        rows.reverse()
+        has_next = True  # the piece the cursor names is older than all of these
+    if not rows:
+        raise Http404("No such page.")
+    return Window(rows, number, has_next, request.GET, keyset=True)
 
 
 class WindowPaginationMixin:
-    """For ListView: paginate with ``window()`` instead of Django's counting Paginator."""
+    """For ListView: paginate with ``window()`` instead of Django's counting Paginator.
+
+    Set ``keyset = True`` on views whose queryset is newest first by (published_at, pk).
+    """
+
+    keyset = False
 
     def paginate_queryset(self, queryset, page_size):
-        page = window(self.request, queryset, page_size)
+        page = window(self.request, queryset, page_size, keyset=self.keyset)
         return (None, page, page.object_list, page.has_other_pages)

@@ -123,8 +123,17 @@ class Article(models.Model):
             ),
         ]
         indexes = [
-            # live() ordered by date: home page, feeds, listings.
-            models.Index(fields=["status", "-published_at"], name="article_status_published"),
+            # live() newest first, (published_at, id) being the listings' full
+            # order: home page and feeds, and the keyset "Older" pages
+            # (newsroom.pagination), which start an index range scan at the
+            # cursor instead of reading and discarding OFFSET rows.
+            models.Index(fields=["status", "-published_at", "-id"], name="article_live_listing"),
+            # A series' live pieces newest first (series page, its feed, the
+            # home page's per-series sections): no sort of the series' rows.
+            models.Index(
+                fields=["series", "status", "-published_at", "-id"],
+                name="article_series_listing",
+            ),
         ]
 
     def __str__(self):

@@ -115,6 +115,7 @@ class HomeView(WindowPaginationMixin, ListView):
     template_name = "articles/home.html"
     context_object_name = "articles"
     paginate_by = PAGE_SIZE
+    keyset = True
 
     def get_queryset(self):
         return Article.objects.live().for_listing()
@@ -199,6 +200,7 @@ class _ArticleListView(WindowPaginationMixin, ListView):
 
     context_object_name = "articles"
     paginate_by = PAGE_SIZE
+    keyset = True
     template_name = "articles/article_list.html"
     object_queryset = None
     article_lookup = ""

@@ -229,3 +229,12 @@ def test_series_page_lists_its_live_pieces(client):
     make_article(title="Elsewhere")
     page = client.get(series.get_absolute_url()).content.decode()
     assert "In the series" in page and "Elsewhere" not in page and "Twice-weekly analysis." in page
+
+
+def test_about_the_authors_reads_as_a_sentence(client):
+    author = make_author(
+        name="Ilona V", description="investigative journalist from Hungary", title="Resident Fellow"
+    )
+    article = make_article(authors=[author])
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert "is an investigative journalist from Hungary and resident fellow." in page

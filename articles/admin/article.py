@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.urls import path
 from django.utils import timezone
 
 from articles import revisions, workflow
 from articles.admin.photo import thumbnail
+from articles.admin.tags import TagSuggestWidget, tag_suggestions
 from articles.admin.workflow_views import ArticleWorkflowViews
 from articles.models import Article, ArticleAuthor, State
 from newsroom.richtext import RichTextAdminMixin
@@ -40,6 +42,9 @@ class StateFilter(admin.SimpleListFilter):
 
 class ArticleForm(forms.ModelForm):
     """The article form, refusing a save made from a page opened before someone else saved."""
+
+    class Meta:
+        widgets = {"tags": TagSuggestWidget}
 
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -89,6 +94,14 @@ class ArticleAdmin(RichTextAdminMixin, ArticleWorkflowViews, admin.ModelAdmin):
             {"fields": ["seo_description", "canonical_url"], "classes": ["collapse"]},
         ),
     ]
+
+    def get_urls(self):
+        suggest = path(
+            "tags/suggest/",
+            self.admin_site.admin_view(tag_suggestions),
+            name="articles_article_tag_suggestions",
+        )
+        return [suggest, *super().get_urls()]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("article_authors__author")

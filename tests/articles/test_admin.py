@@ -77,3 +77,17 @@ def test_article_form_uses_the_rich_text_editor_with_a_policy_that_lets_it_run(a
     assert "script-src 'self' 'unsafe-inline'" in response["Content-Security-Policy"]
     changelist = admin_client.get(reverse("admin:articles_article_changelist"))
     assert "unsafe-inline" not in changelist["Content-Security-Policy"].split("style-src")[0]
+
+
+def test_tag_suggestions_offer_existing_tags_to_staff_only(admin_client):
+    from django.test import Client
+
+    make_article(tags=["sanctions", "energy sanctions", "grids"])
+    url = reverse("admin:articles_article_tag_suggestions")
+    assert admin_client.get(url, {"q": "sanc"}).json() == {
+        "tags": ["sanctions", "energy sanctions"]
+    }
+    assert admin_client.get(url, {"q": ""}).json() == {"tags": []}
+    assert Client().get(url, {"q": "sanc"}).status_code == 302  # to the login page
+    form = admin_client.get(reverse("admin:articles_article_add")).content.decode()
+    assert f'data-tag-suggest="{url}"' in form and "admin/js/tag_suggest.js" in form

@@ -25,12 +25,16 @@ The process, and the failures it is built to survive:
    queued or sending, with counters frozen from the ledger:
    audience = sent + failed + skipped (a database constraint checks it).
 
-Mail goes through Django's ``mailers["default"]`` (the ``MAILERS`` setting),
-one message per call to ``send_messages`` with ``fail_silently`` off: the SMTP
-backend then raises smtplib's own exceptions, which carry the server's code
-for that one recipient (``SMTPRecipientsRefused`` for RCPT, ``SMTPDataError``
-for DATA), and the Message-ID is the one we set. The file, console and locmem
-backends used locally and in tests need nothing special.
+Mail goes through Django's ``mailers["default"]`` (the ``MAILERS`` setting).
+When that is Django's SMTP backend, the edition is serialised once
+(``newsletter.wire``) and each copy, filled in with its recipient's address,
+Message-ID, date and links, goes out with one ``sendmail`` on the batch's
+connection (opened by the backend: TLS, SSL and login as configured);
+otherwise (file, console and locmem backends locally and in tests, or a copy
+the template cannot make) one message per call to ``send_messages`` with
+``fail_silently`` off. Either way smtplib's own exceptions carry the server's
+code for that one recipient (``SMTPRecipientsRefused`` for RCPT,
+``SMTPDataError`` for DATA), and the Message-ID is the one we set.
 """
 
 import logging
@@ -43,11 +47,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import mailers
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from newsletter import messages, rendering, subscriptions
+from newsletter import messages, rendering, subscriptions, wire
 from newsletter.addresses import address_hash
 from newsletter.models import Delivery, Edition, Subscription, Suppression
 from newsletter.pacing import Pacer
@@ -227,9 +232,17 @@ def claim_batch(*, edition_id: int, size: int | None = None) -> tuple[uuid.UUID,
 
 
 def send_batch(
-    *, edition: Edition, token: uuid.UUID, rows: list[Delivery], pacer: Pacer | None = None
+    *,
+    edition: Edition,
+    token: uuid.UUID,
+    rows: list[Delivery],
+    pacer: Pacer | None = None,
+    template: wire.EditionTemplate | None = None,
 ) -> dict[str, int]:
-    """Send the claimed ``rows`` over one SMTP connection; return outcome counts."""
+    """Send the claimed ``rows`` over one SMTP connection; return outcome counts.
+
+    ``template`` (from ``wire_template``) saves building it again per batch.
+    """
     outcome = dict.fromkeys(["sent", "retry", "failed", "skipped"], 0)
     gone = [row.pk for row in rows if row.subscriber is None or not row.subscribed]
     if gone:
@@ -239,6 +252,11 @@ def send_batch(
     gone = set(gone)
     to_send = [row for row in rows if row.pk not in gone]
     mailer = mailers.default
+    fast = None
+    if isinstance(mailer, SMTPBackend):
+        template = template or wire_template(edition)
+        if template is not None:
+            fast = (template, mailer.prep_address(edition.newsletter.from_header))
     try:
         mailer.open()
     except OSError as exc:
@@ -251,7 +269,7 @@ def send_batch(
         for row in to_send:
             if pacer:
                 pacer.wait()
-            result = _send_one(mailer, edition, row)
+            result = _send_one(mailer, edition, row, fast)
             _record(row, token, result)
             outcome[result[0]] += 1
     finally:
@@ -260,10 +278,27 @@ def send_batch(
     return outcome
 
 
-def _send_one(mailer, edition: Edition, row: Delivery) -> tuple[str, str]:
-    """Hand one message to the server: ("sent", message_id) / ("retry" | "failed", why)."""
-    message = messages.build_message(edition=edition, subscriber=row.subscriber, delivery_id=row.pk)
+def wire_template(edition: Edition) -> wire.EditionTemplate | None:
+    """The edition serialised once for the SMTP fast path; None: build each message in full."""
     try:
+        return wire.EditionTemplate(edition)
+    except wire.TemplateUnavailable:
+        logger.warning("Edition %s: no wire template; building each message", edition.pk)
+        return None
+
+
+def _send_one(mailer, edition: Edition, row: Delivery, fast) -> tuple[str, str]:
+    """Hand one message to the server: ("sent", message_id) / ("retry" | "failed", why)."""
+    copy = fast[0].render(subscriber=row.subscriber, delivery_id=row.pk) if fast else None
+    try:
+        if copy is not None:
+            if mailer.connection is None:  # closed after an error earlier in the batch
+                mailer.open()
+            mailer.connection.sendmail(fast[1], [copy.envelope_to], copy.data)
+            return "sent", copy.message_id
+        message = messages.build_message(
+            edition=edition, subscriber=row.subscriber, delivery_id=row.pk
+        )
         mailer.send_messages([message])
     except smtplib.SMTPRecipientsRefused as exc:
         code, reason = next(iter(exc.recipients.values()))
@@ -375,10 +410,15 @@ def run(
     """
     edition = Edition.objects.select_related("newsletter").get(pk=edition_id)
     pacer = Pacer(settings.NEWSLETTER_SEND_RATE)
+    template = None
     while True:
         token, rows = claim_batch(edition_id=edition_id)
         if rows:
-            outcome = send_batch(edition=edition, token=token, rows=rows, pacer=pacer)
+            if template is None and isinstance(mailers.default, SMTPBackend):
+                template = wire_template(edition)
+            outcome = send_batch(
+                edition=edition, token=token, rows=rows, pacer=pacer, template=template
+            )
             if on_batch:
                 on_batch(outcome)
             continue

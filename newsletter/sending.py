@@ -17,7 +17,8 @@ The process, and the failures it is built to survive:
    second worker that read the same ids claims nothing.
 3. ``send_batch`` — one SMTP connection per batch; each row is marked
    ``sent`` (time, Message-ID) the moment the server accepts its message, so
-   after a crash at most the rows in flight can go out twice. 4xx answers and
+   after a crash at most the rows in flight can go out twice
+   (``newsletter.marking``: the commit overlaps the next message). 4xx answers and
    timeouts put the row back in the queue with exponential backoff; 5xx
    answers fail it and suppress the address. Anyone no longer subscribed
    when their batch is claimed is ``skipped``.
@@ -54,6 +55,7 @@ from django.utils import timezone
 
 from newsletter import messages, rendering, subscriptions, wire
 from newsletter.addresses import address_hash
+from newsletter.marking import SentMarks
 from newsletter.models import Delivery, Edition, Subscription, Suppression
 from newsletter.pacing import Pacer
 
@@ -266,12 +268,14 @@ def send_batch(
         outcome["retry"] += len(to_send)
         return outcome
     try:
-        for row in to_send:
-            if pacer:
-                pacer.wait()
-            result = _send_one(mailer, edition, row, fast)
-            _record(row, token, result)
-            outcome[result[0]] += 1
+        with SentMarks() as marks:
+            for row in to_send:
+                if pacer and pacer.rate:
+                    marks.wait()  # the budget may live in a database cache
+                    pacer.wait()
+                result = _send_one(mailer, edition, row, fast)
+                _record(row, token, result, marks)
+                outcome[result[0]] += 1
     finally:
         _close_quietly(mailer)
         Edition.objects.filter(pk=edition.pk).update(last_activity_at=timezone.now())
@@ -322,19 +326,14 @@ def _by_code(code: int, reason) -> tuple[str, str]:
     return ("failed" if 500 <= code < 600 else "retry"), f"{code} {text}"[:500]
 
 
-def _record(row: Delivery, token: uuid.UUID, result: tuple[str, str]) -> None:
+def _record(row: Delivery, token: uuid.UUID, result: tuple[str, str], marks: SentMarks) -> None:
     kind, detail = result
     if kind == "sent":
         # Whoever holds the row now, it went out: never let it be sent again.
-        Delivery.objects.filter(pk=row.pk).exclude(state=State.SENT).update(
-            state=State.SENT,
-            sent_at=timezone.now(),
-            message_id=detail,
-            claim=None,
-            lease_until=None,
-            error="",
-        )
-    elif kind == "retry":
+        marks.mark(row.pk, detail)
+        return
+    marks.wait()  # the previous mark's answer first: one query at a time
+    if kind == "retry":
         _retry_later(row, token, detail)
     else:
         Delivery.objects.filter(pk=row.pk, claim=token).update(

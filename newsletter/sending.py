@@ -53,19 +53,15 @@ from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from newsletter import messages, rendering, subscriptions, wire
-from newsletter.addresses import address_hash
+from newsletter import ledger, messages, rendering, subscriptions, wire
 from newsletter.marking import SentMarks
-from newsletter.models import Delivery, Edition, Subscription, Suppression
+from newsletter.models import Delivery, Edition, Subscription
 from newsletter.pacing import Pacer
 
 logger = logging.getLogger(__name__)
 
 State = Delivery.State
 Status = Edition.Status
-
-# Rows per bulk INSERT when a send starts: memory stays flat at any audience size.
-CREATE_CHUNK = 5000
 
 
 # --- Starting, pausing, resuming, cancelling --------------------------------
@@ -97,7 +93,7 @@ def start_send(*, edition: Edition, by=None, in_process: bool = False) -> Editio
         edition.rendered_subject = rendered.subject
         edition.rendered_text = rendered.text
         edition.rendered_html = rendered.html
-        edition.audience_count = _create_deliveries(edition)
+        edition.audience_count = ledger.create_deliveries(edition)
         edition.status = Status.SENDING
         edition.started_at = timezone.now()
         edition.last_activity_at = None
@@ -109,29 +105,6 @@ def start_send(*, edition: Edition, by=None, in_process: bool = False) -> Editio
             transaction.on_commit(lambda: enqueue(edition_id=edition_id, tasks=tasks))
     logger.info("Edition %s: sending to %s subscribers", edition.pk, edition.audience_count)
     return edition
-
-
-def _create_deliveries(edition: Edition) -> int:
-    """One queued row per audience member, streamed and inserted in chunks."""
-    suppressed = set(Suppression.objects.values_list("address_hash", flat=True))
-    audience = (
-        Subscription.objects.active()
-        .filter(newsletter_id=edition.newsletter_id)
-        .order_by()
-        .values_list("subscriber_id", "subscriber__email")
-        .iterator(chunk_size=CREATE_CHUNK)
-    )
-    now = timezone.now()
-    chunk = []
-    for subscriber_id, address in audience:
-        if suppressed and address_hash(address) in suppressed:
-            continue
-        chunk.append(Delivery(edition=edition, subscriber_id=subscriber_id, next_attempt_at=now))
-        if len(chunk) >= CREATE_CHUNK:
-            Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
-            chunk = []
-    Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
-    return edition.deliveries.count()
 
 
 def enqueue(*, edition_id: int, tasks: int = 1) -> None:

@@ -9,7 +9,7 @@ One run, in this order, all against the same sink process (``bench.sink``):
    ledger): wall time and peak RSS;
 2. the limit: ``--workers`` processes of raw ``smtplib`` pushing one
    pre-rendered copy of that edition (bytes, built once by the product's own
-   ``build_message``) over one connection each, for ``--raw-seconds``;
+   ``wire.EditionTemplate``) over one connection each, for ``--raw-seconds``;
 3. the product: ``--workers`` processes of ``manage.py send_edition`` working
    the ledger (``NEWSLETTER_SEND_RATE=0``: no throttle), for at most
    ``--seconds`` or until the edition is sent;
@@ -21,7 +21,6 @@ time. Peak RSS = each process's ``VmHWM`` from /proc, read just before it ends.
 """
 
 import argparse
-import email.policy
 import json
 import os
 import signal
@@ -96,13 +95,13 @@ def child_start(edition_id: int) -> None:
 
 def child_raw(edition_id: int, seconds: float, offset: int) -> None:
     """Push one pre-rendered copy of the edition as fast as smtplib can."""
-    from newsletter import sending
+    from newsletter import wire
     from newsletter.models import Edition, Subscriber
 
     edition = Edition.objects.select_related("newsletter").get(pk=edition_id)
     subscriber = Subscriber.objects.order_by("pk").first()
-    message = sending.build_message(edition=edition, subscriber=subscriber, delivery_id=1)
-    payload = message.message(policy=email.policy.SMTP).as_bytes()  # as Django's SMTP backend
+    # The very bytes the product's SMTP path sends to that subscriber.
+    payload = wire.EditionTemplate(edition).render(subscriber=subscriber, delivery_id=1).data
     sender = edition.newsletter.from_address
     sent = 0
     started = time.monotonic()

@@ -14,6 +14,9 @@ from django.core.mail import EmailMultiAlternatives
 from newsletter import rendering, subscriptions
 from newsletter.models import Edition
 
+# What Django's SMTP backend serialises with (``EditionMessage`` lifts the line length).
+SMTP_POLICY = email.policy.SMTP
+
 
 class EditionMessage(EmailMultiAlternatives):
     """An edition email whose header lines may be up to RFC 5322's 998 characters.
@@ -34,6 +37,12 @@ def list_id(newsletter) -> str:
     return f"{newsletter.name} <{newsletter.slug}.{host}>"
 
 
+def new_message_id(delivery_id: int | None) -> str:
+    """``<time.pid.random.d<delivery>@site-host>``: unique, and names the sending process."""
+    host = urlsplit(settings.SITE_URL).hostname or "localhost"
+    return make_msgid(idstring=f"d{delivery_id}" if delivery_id else "test", domain=host)
+
+
 def build_message(
     *, edition: Edition, subscriber, delivery_id: int | None = None
 ) -> EmailMultiAlternatives:
@@ -45,10 +54,22 @@ def build_message(
     return compose(edition, to=subscriber.email, links=links, delivery_id=delivery_id)
 
 
-def compose(edition, *, to: str, links: dict, delivery_id=None, subject_prefix=""):
-    """The message with its headers; ``links`` fills the personal-link placeholders."""
+def compose(
+    edition,
+    *,
+    to: str,
+    links: dict,
+    delivery_id=None,
+    subject_prefix="",
+    message_id: str | None = None,
+    bodies: tuple[str, str] | None = None,
+):
+    """The message with its headers; ``links`` fills the personal-link placeholders.
+
+    ``message_id`` and ``bodies`` (text, HTML) replace the generated Message-ID
+    and the personalised bodies; ``fastpath.EditionTemplate`` uses them.
+    """
     newsletter = edition.newsletter
-    host = urlsplit(settings.SITE_URL).hostname or "localhost"
     list_unsubscribe = f"<{links['unsubscribe_url']}>"
     if settings.NEWSLETTER_UNSUBSCRIBE_MAILTO:
         list_unsubscribe += f", <mailto:{settings.NEWSLETTER_UNSUBSCRIBE_MAILTO}>"
@@ -57,17 +78,20 @@ def compose(edition, *, to: str, links: dict, delivery_id=None, subject_prefix="
         # RFC 8058: mail providers may POST "List-Unsubscribe=One-Click" to the URL.
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "List-Id": list_id(newsletter),
-        "Message-ID": make_msgid(
-            idstring=f"d{delivery_id}" if delivery_id else "test", domain=host
-        ),
+        "Message-ID": message_id or new_message_id(delivery_id),
     }
+    if bodies is None:
+        bodies = (
+            rendering.personalize(edition.rendered_text, **links),
+            rendering.personalize(edition.rendered_html, **links),
+        )
     message = EditionMessage(
         subject=subject_prefix + edition.rendered_subject,
-        body=rendering.personalize(edition.rendered_text, **links),
+        body=bodies[0],
         from_email=newsletter.from_header,
         to=[to],
         reply_to=[newsletter.reply_to] if newsletter.reply_to else [],
         headers=headers,
     )
-    message.attach_alternative(rendering.personalize(edition.rendered_html, **links), "text/html")
+    message.attach_alternative(bodies[1], "text/html")
     return message

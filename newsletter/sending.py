@@ -17,7 +17,8 @@ The process, and the failures it is built to survive:
    second worker that read the same ids claims nothing.
 3. ``send_batch`` — one SMTP connection per batch; each row is marked
    ``sent`` (time, Message-ID) the moment the server accepts its message, so
-   after a crash at most the rows in flight can go out twice. 4xx answers and
+   after a crash at most the rows in flight can go out twice
+   (``newsletter.marking``: the commit overlaps the next message). 4xx answers and
    timeouts put the row back in the queue with exponential backoff; 5xx
    answers fail it and suppress the address. Anyone no longer subscribed
    when their batch is claimed is ``skipped``.
@@ -25,12 +26,16 @@ The process, and the failures it is built to survive:
    queued or sending, with counters frozen from the ledger:
    audience = sent + failed + skipped (a database constraint checks it).
 
-Mail goes through Django's ``mailers["default"]`` (the ``MAILERS`` setting),
-one message per call to ``send_messages`` with ``fail_silently`` off: the SMTP
-backend then raises smtplib's own exceptions, which carry the server's code
-for that one recipient (``SMTPRecipientsRefused`` for RCPT, ``SMTPDataError``
-for DATA), and the Message-ID is the one we set. The file, console and locmem
-backends used locally and in tests need nothing special.
+Mail goes through Django's ``mailers["default"]`` (the ``MAILERS`` setting).
+When that is Django's SMTP backend, the edition is serialised once
+(``newsletter.wire``) and each copy, filled in with its recipient's address,
+Message-ID, date and links, goes out with one ``sendmail`` on the batch's
+connection (opened by the backend: TLS, SSL and login as configured);
+otherwise (file, console and locmem backends locally and in tests, or a copy
+the template cannot make) one message per call to ``send_messages`` with
+``fail_silently`` off. Either way smtplib's own exceptions carry the server's
+code for that one recipient (``SMTPRecipientsRefused`` for RCPT,
+``SMTPDataError`` for DATA), and the Message-ID is the one we set.
 """
 
 import logging
@@ -43,22 +48,20 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import mailers
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from newsletter import messages, rendering, subscriptions
-from newsletter.addresses import address_hash
-from newsletter.models import Delivery, Edition, Subscription, Suppression
+from newsletter import ledger, messages, rendering, subscriptions, wire
+from newsletter.marking import SentMarks
+from newsletter.models import Delivery, Edition, Subscription
 from newsletter.pacing import Pacer
 
 logger = logging.getLogger(__name__)
 
 State = Delivery.State
 Status = Edition.Status
-
-# Rows per bulk INSERT when a send starts: memory stays flat at any audience size.
-CREATE_CHUNK = 5000
 
 
 # --- Starting, pausing, resuming, cancelling --------------------------------
@@ -90,7 +93,7 @@ def start_send(*, edition: Edition, by=None, in_process: bool = False) -> Editio
         edition.rendered_subject = rendered.subject
         edition.rendered_text = rendered.text
         edition.rendered_html = rendered.html
-        edition.audience_count = _create_deliveries(edition)
+        edition.audience_count = ledger.create_deliveries(edition)
         edition.status = Status.SENDING
         edition.started_at = timezone.now()
         edition.last_activity_at = None
@@ -102,29 +105,6 @@ def start_send(*, edition: Edition, by=None, in_process: bool = False) -> Editio
             transaction.on_commit(lambda: enqueue(edition_id=edition_id, tasks=tasks))
     logger.info("Edition %s: sending to %s subscribers", edition.pk, edition.audience_count)
     return edition
-
-
-def _create_deliveries(edition: Edition) -> int:
-    """One queued row per audience member, streamed and inserted in chunks."""
-    suppressed = set(Suppression.objects.values_list("address_hash", flat=True))
-    audience = (
-        Subscription.objects.active()
-        .filter(newsletter_id=edition.newsletter_id)
-        .order_by()
-        .values_list("subscriber_id", "subscriber__email")
-        .iterator(chunk_size=CREATE_CHUNK)
-    )
-    now = timezone.now()
-    chunk = []
-    for subscriber_id, address in audience:
-        if suppressed and address_hash(address) in suppressed:
-            continue
-        chunk.append(Delivery(edition=edition, subscriber_id=subscriber_id, next_attempt_at=now))
-        if len(chunk) >= CREATE_CHUNK:
-            Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
-            chunk = []
-    Delivery.objects.bulk_create(chunk, ignore_conflicts=True)
-    return edition.deliveries.count()
 
 
 def enqueue(*, edition_id: int, tasks: int = 1) -> None:
@@ -227,9 +207,17 @@ def claim_batch(*, edition_id: int, size: int | None = None) -> tuple[uuid.UUID,
 
 
 def send_batch(
-    *, edition: Edition, token: uuid.UUID, rows: list[Delivery], pacer: Pacer | None = None
+    *,
+    edition: Edition,
+    token: uuid.UUID,
+    rows: list[Delivery],
+    pacer: Pacer | None = None,
+    template: wire.EditionTemplate | None = None,
 ) -> dict[str, int]:
-    """Send the claimed ``rows`` over one SMTP connection; return outcome counts."""
+    """Send the claimed ``rows`` over one SMTP connection; return outcome counts.
+
+    ``template`` (from ``wire_template``) saves building it again per batch.
+    """
     outcome = dict.fromkeys(["sent", "retry", "failed", "skipped"], 0)
     gone = [row.pk for row in rows if row.subscriber is None or not row.subscribed]
     if gone:
@@ -239,6 +227,11 @@ def send_batch(
     gone = set(gone)
     to_send = [row for row in rows if row.pk not in gone]
     mailer = mailers.default
+    fast = None
+    if isinstance(mailer, SMTPBackend):
+        template = template or wire_template(edition)
+        if template is not None:
+            fast = (template, mailer.prep_address(edition.newsletter.from_header))
     try:
         mailer.open()
     except OSError as exc:
@@ -248,22 +241,41 @@ def send_batch(
         outcome["retry"] += len(to_send)
         return outcome
     try:
-        for row in to_send:
-            if pacer:
-                pacer.wait()
-            result = _send_one(mailer, edition, row)
-            _record(row, token, result)
-            outcome[result[0]] += 1
+        with SentMarks() as marks:
+            for row in to_send:
+                if pacer and pacer.rate:
+                    marks.wait()  # the budget may live in a database cache
+                    pacer.wait()
+                result = _send_one(mailer, edition, row, fast)
+                _record(row, token, result, marks)
+                outcome[result[0]] += 1
     finally:
         _close_quietly(mailer)
         Edition.objects.filter(pk=edition.pk).update(last_activity_at=timezone.now())
     return outcome
 
 
-def _send_one(mailer, edition: Edition, row: Delivery) -> tuple[str, str]:
-    """Hand one message to the server: ("sent", message_id) / ("retry" | "failed", why)."""
-    message = messages.build_message(edition=edition, subscriber=row.subscriber, delivery_id=row.pk)
+def wire_template(edition: Edition) -> wire.EditionTemplate | None:
+    """The edition serialised once for the SMTP fast path; None: build each message in full."""
     try:
+        return wire.EditionTemplate(edition)
+    except wire.TemplateUnavailable:
+        logger.warning("Edition %s: no wire template; building each message", edition.pk)
+        return None
+
+
+def _send_one(mailer, edition: Edition, row: Delivery, fast) -> tuple[str, str]:
+    """Hand one message to the server: ("sent", message_id) / ("retry" | "failed", why)."""
+    copy = fast[0].render(subscriber=row.subscriber, delivery_id=row.pk) if fast else None
+    try:
+        if copy is not None:
+            if mailer.connection is None:  # closed after an error earlier in the batch
+                mailer.open()
+            mailer.connection.sendmail(fast[1], [copy.envelope_to], copy.data)
+            return "sent", copy.message_id
+        message = messages.build_message(
+            edition=edition, subscriber=row.subscriber, delivery_id=row.pk
+        )
         mailer.send_messages([message])
     except smtplib.SMTPRecipientsRefused as exc:
         code, reason = next(iter(exc.recipients.values()))
@@ -287,19 +299,14 @@ def _by_code(code: int, reason) -> tuple[str, str]:
     return ("failed" if 500 <= code < 600 else "retry"), f"{code} {text}"[:500]
 
 
-def _record(row: Delivery, token: uuid.UUID, result: tuple[str, str]) -> None:
+def _record(row: Delivery, token: uuid.UUID, result: tuple[str, str], marks: SentMarks) -> None:
     kind, detail = result
     if kind == "sent":
         # Whoever holds the row now, it went out: never let it be sent again.
-        Delivery.objects.filter(pk=row.pk).exclude(state=State.SENT).update(
-            state=State.SENT,
-            sent_at=timezone.now(),
-            message_id=detail,
-            claim=None,
-            lease_until=None,
-            error="",
-        )
-    elif kind == "retry":
+        marks.mark(row.pk, detail)
+        return
+    marks.wait()  # the previous mark's answer first: one query at a time
+    if kind == "retry":
         _retry_later(row, token, detail)
     else:
         Delivery.objects.filter(pk=row.pk, claim=token).update(
@@ -375,10 +382,15 @@ def run(
     """
     edition = Edition.objects.select_related("newsletter").get(pk=edition_id)
     pacer = Pacer(settings.NEWSLETTER_SEND_RATE)
+    template = None
     while True:
         token, rows = claim_batch(edition_id=edition_id)
         if rows:
-            outcome = send_batch(edition=edition, token=token, rows=rows, pacer=pacer)
+            if template is None and isinstance(mailers.default, SMTPBackend):
+                template = wire_template(edition)
+            outcome = send_batch(
+                edition=edition, token=token, rows=rows, pacer=pacer, template=template
+            )
             if on_batch:
                 on_batch(outcome)
             continue

@@ -435,25 +435,3 @@ def send_test(*, edition: Edition, to: str) -> None:
     links = {"unsubscribe_url": signup, "preferences_url": signup}
     message = messages.compose(edition, to=to, links=links, subject_prefix="[Test] ")
     mailers.default.send_messages([message])
-
-
-def progress(edition: Edition) -> dict:
-    """Live numbers for the admin: sent, failed, skipped, remaining, rate (per second), ETA."""
-    counts = edition.ledger_counts()
-    remaining = counts[State.QUEUED] + counts[State.SENDING]
-    rate = 0.0
-    if edition.started_at and counts[State.SENT]:
-        end = edition.finished_at or timezone.now()
-        elapsed = max((end - edition.started_at).total_seconds(), 1.0)
-        rate = counts[State.SENT] / elapsed
-    eta = round(remaining / rate) if rate and remaining else None
-    return {
-        "status": edition.status,
-        "audience": sum(counts.values()),
-        "sent": counts[State.SENT],
-        "failed": counts[State.FAILED],
-        "skipped": counts[State.SKIPPED],
-        "remaining": remaining,
-        "rate": round(rate, 1),
-        "eta_seconds": eta,
-    }

@@ -58,7 +58,7 @@ class EditionAdmin(RichTextAdminMixin, admin.ModelAdmin):
         extra_context = extra_context or {}
         if edition is not None:
             extra_context["edition"] = edition
-            extra_context["progress"] = sending.progress(edition)
+            extra_context["progress"] = edition.progress()
             extra_context["can_send"] = self._may_send(request)
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -133,4 +133,4 @@ class EditionAdmin(RichTextAdminMixin, admin.ModelAdmin):
     def progress_view(self, request, pk):
         if not self.has_view_permission(request):
             raise PermissionDenied
-        return JsonResponse(sending.progress(get_object_or_404(Edition, pk=pk)))
+        return JsonResponse(get_object_or_404(Edition, pk=pk).progress())

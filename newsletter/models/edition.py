@@ -121,6 +121,28 @@ class Edition(models.Model):
         counts.update({row["state"]: row["n"] for row in rows})
         return counts
 
+    def progress(self) -> dict:
+        """Live numbers for the admin: sent, failed, skipped, remaining, rate (per second), ETA."""
+        State = Delivery.State
+        counts = self.ledger_counts()
+        remaining = counts[State.QUEUED] + counts[State.SENDING]
+        rate = 0.0
+        if self.started_at and counts[State.SENT]:
+            end = self.finished_at or timezone.now()
+            elapsed = max((end - self.started_at).total_seconds(), 1.0)
+            rate = counts[State.SENT] / elapsed
+        eta = round(remaining / rate) if rate and remaining else None
+        return {
+            "status": self.status,
+            "audience": sum(counts.values()),
+            "sent": counts[State.SENT],
+            "failed": counts[State.FAILED],
+            "skipped": counts[State.SKIPPED],
+            "remaining": remaining,
+            "rate": round(rate, 1),
+            "eta_seconds": eta,
+        }
+
 
 class EditionArticle(models.Model):
     """A piece in an edition, in the order the edition shows them."""

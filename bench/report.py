@@ -70,6 +70,44 @@ def queries_table(label: str) -> str:
     return "\n".join(lines)
 
 
+def before_after(label: str) -> str:
+    """Per page: the run saved as *-before.json against the current one."""
+    http0, http1 = load(f"http-{label}-before.json"), load(f"http-{label}.json")
+    q0, q1 = load(f"queries-{label}-before.json"), load(f"queries-{label}.json")
+    if not (http0 and http1 and q0 and q1):
+        return ""
+    lines = [
+        f"Before -> after at {label} (ratios are to the reference of the same run):",
+        "",
+        "| page | uncached req/s | uncached ratio | uncached p95 ms | cached ratio "
+        "| SQL ms (in-process) | render ms (in-process) |",
+        "|---|--:|--:|--:|--:|--:|--:|",
+    ]
+
+    def pair(a, b, fmt):
+        return f"{'—' if a is None else format(a, fmt)} -> {'—' if b is None else format(b, fmt)}"
+
+    for name, modes in http1["summary"].items():
+        if name == "reference" or "uncached" not in modes:
+            continue
+        old = http0["summary"].get(name, {})
+        u0, u1 = old.get("uncached", {}), modes["uncached"]
+        c0, c1 = old.get("cached", {}), modes["cached"]
+        r0, r1 = q0.get(name, {}), q1.get(name, {})
+        lines.append(
+            f"| {name} | {pair(u0.get('rps'), u1['rps'], '.1f')} "
+            f"| {pair(u0.get('ratio'), u1['ratio'], '.3f')} "
+            f"| {pair(u0.get('p95_ms'), u1['p95_ms'], '.0f')} "
+            f"| {pair(c0.get('ratio'), c1['ratio'], '.2f')} "
+            f"| {pair(r0.get('sql_ms'), r1.get('sql_ms'), '.0f')} "
+            f"| {pair(r0.get('render_ms'), r1.get('render_ms'), '.0f')} |"
+        )
+    ref0 = http0["summary"]["reference"]["cached"]["rps"]
+    ref1 = http1["summary"]["reference"]["cached"]["rps"]
+    lines.append(f"| **reference** req/s | {ref0:.0f} -> {ref1:.0f} | | | | | |")
+    return "\n".join(lines)
+
+
 def mail_table() -> str:
     lines = [
         "| audience | workers | ledger s | ledger peak RSS MB | raw smtplib msg/s "
@@ -99,6 +137,7 @@ def plot(labels: list[str]) -> None:
     runs = [(SIZES[label], load(f"http-{label}.json")) for label in labels]
     runs = [(size, data) for size, data in runs if data]
     pages = [p for p in runs[-1][1]["summary"] if p != "reference" and "p500" not in p]
+    pages = [p for p in pages if all(p in d["summary"] for _, d in runs)]
     fig, (cached, uncached) = plt.subplots(1, 2, figsize=(11, 4.2))
     for page in pages:
         points = [(s, d["summary"][page]) for s, d in runs if d["summary"].get(page)]
@@ -126,6 +165,7 @@ def main() -> None:
     for label in args.sizes:
         print(http_table(label), "\n")
         print(queries_table(label), "\n")
+        print(before_after(label), "\n")
     print(mail_table())
     plot(args.sizes)
 

@@ -1,11 +1,14 @@
 """The public pages' cache for anonymous readers, and their HTTP caching headers.
 
 One "state" entry names the current version of the public site: a random
-token, when it was made, and when the next scheduled piece goes live. Page
-entries are keyed by that token, so any change to content shown (publish,
-unpublish, edit; see ``articles.signals``) drops the state and with it every
-cached page at once; a scheduled piece reaching its time does the same when
-the next request notices ``next_change`` has passed. No job has to run.
+token, when it was made, and when the next scheduled piece goes live. Each
+page entry carries the token it was rendered under and counts only while that
+token is current, so any change to content shown (publish, unpublish, edit;
+see ``articles.signals``) drops the state and with it every cached page at
+once; a scheduled piece reaching its time does the same when the next request
+notices ``next_change`` has passed. No job has to run. A hit reads the state
+and the page in one round trip (``get_many``), and since the state lives in
+the shared cache, every node sees a change at once.
 """
 
 import hashlib
@@ -41,9 +44,8 @@ def _next_change() -> float | None:
     return min(moments).timestamp() if moments else None
 
 
-def current_state() -> dict:
-    """The current version of the public site, recomputed when a scheduled piece is due."""
-    state = cache.get(STATE_KEY)
+def _fresh(state: dict | None) -> dict:
+    """``state`` if still current, else a new one (stored for every node)."""
     now = time.time()
     if state is None or (state["next_change"] is not None and now >= state["next_change"]):
         state = {"token": uuid.uuid4().hex, "since": int(now), "next_change": _next_change()}
@@ -51,6 +53,11 @@ def current_state() -> dict:
         # cannot outlive one cache period.
         cache.set(STATE_KEY, state, _timeout())
     return state
+
+
+def current_state() -> dict:
+    """The current version of the public site, recomputed when a scheduled piece is due."""
+    return _fresh(cache.get(STATE_KEY))
 
 
 def invalidate() -> None:
@@ -99,18 +106,22 @@ def _store(key: str, response, state: dict) -> None:
     timeout = _timeout()
     if state["next_change"] is not None:
         timeout = max(1, min(timeout, int(state["next_change"] - time.time())))
-    cache.set(key, (response.status_code, response.content, dict(response.items())), timeout)
+    stored = (state["token"], response.status_code, response.content, dict(response.items()))
+    cache.set(key, stored, timeout)
 
 
-def _load(key: str) -> HttpResponse | None:
-    stored = cache.get(key)
-    if stored is None:
-        return None
-    status, content, headers = stored
+def _lookup(key: str) -> tuple[dict, HttpResponse | None]:
+    """The current state and, if stored under it, the page: one cache round trip."""
+    found = cache.get_many([STATE_KEY, key])
+    state = _fresh(found.get(STATE_KEY))
+    stored = found.get(key)
+    if stored is None or stored[0] != state["token"]:
+        return state, None
+    _token, status, content, headers = stored
     response = HttpResponse(content, status=status)
     for name, value in headers.items():
         response[name] = value
-    return response
+    return state, response
 
 
 def public_page(view):
@@ -121,10 +132,12 @@ def public_page(view):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         anonymous = _is_anonymous(request)
-        state = current_state()
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"public-page:{state['token']}:{path}"
-        response = _load(key) if anonymous else None
+        key = f"public-page:{path}"
+        if anonymous:
+            state, response = _lookup(key)
+        else:
+            state, response = current_state(), None
         if response is None:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render"):

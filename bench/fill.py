@@ -27,7 +27,6 @@ import io
 import os
 import random
 import sys
-import uuid
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 # Photo renditions are made in this process, not queued for a worker.
@@ -46,10 +45,18 @@ from PIL import Image, ImageDraw  # noqa: E402
 
 from articles.models import Article, Photo  # noqa: E402
 from bench.progress import Bar, step  # noqa: E402
+from bench.sql import (  # noqa: E402
+    CHUNK,
+    copy,
+    ids_by_slug,
+    insert_missing,
+    next_id,
+    reset_sequence,
+)
+from bench.subscribers import add_subscribers, ensure_newsletters  # noqa: E402
 from bench.words import FIRST_NAMES, LAST_NAMES, WORDS  # noqa: E402
 
 SEARCH = importlib.import_module("articles.migrations.0002_search")
-CHUNK = 5000
 PROGRAMS, SERIES_COUNT, PHOTOS = 4, 12, 5
 HOT_TAG_SHARE, HOT_EXPERT_SHARE = 0.20, 0.05
 
@@ -73,36 +80,6 @@ def body(rng: random.Random) -> str:
             paragraphs.append(f"<h2>{sentence_case(words(rng, 4))}</h2>")
         paragraphs.append(f"<p>{sentence_case(words(rng, rng.randint(70, 100)))}.</p>")
     return "\n".join(paragraphs)
-
-
-def insert_missing(cursor, table: str, columns: list[str], rows: list[tuple]) -> None:
-    """One INSERT … ON CONFLICT DO NOTHING per chunk (for the small tables)."""
-    cols = ", ".join(columns)
-    for start in range(0, len(rows), 1000):
-        chunk = rows[start : start + 1000]
-        placeholders = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(chunk))
-        flat = [value for row in chunk for value in row]
-        cursor.execute(
-            f"INSERT INTO {table} ({cols}) VALUES {placeholders} ON CONFLICT DO NOTHING", flat
-        )
-
-
-def ids_by_slug(cursor, table: str, slugs: list[str]) -> list[int]:
-    cursor.execute(f"SELECT slug, id FROM {table} WHERE slug = ANY(%s)", [slugs])
-    found = dict(cursor.fetchall())
-    return [found[slug] for slug in slugs]
-
-
-def next_id(cursor, table: str) -> int:
-    cursor.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}")
-    return cursor.fetchone()[0]
-
-
-def reset_sequence(cursor, table: str) -> None:
-    cursor.execute(
-        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-        f"(SELECT coalesce(max(id), 1) FROM {table}))"
-    )
 
 
 # --- The fixed frame: programs, series, photos, experts, tags -------------------
@@ -329,12 +306,6 @@ ARTICLE_COLUMNS = [
 ]
 
 
-def copy(cursor, table: str, columns: list[str], rows: list[tuple]) -> None:
-    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as stream:
-        for row in rows:
-            stream.write_row(row)
-
-
 def fill_search_vectors(cursor) -> None:
     """The weighted vector for every piece that has none, index dropped and rebuilt around it."""
     done = step("search vectors")
@@ -342,123 +313,6 @@ def fill_search_vectors(cursor) -> None:
     cursor.execute(SEARCH.BACKFILL + " WHERE a.search_vector IS NULL")
     cursor.execute(SEARCH.CREATE_INDEX)
     done()
-
-
-# --- Subscribers --------------------------------------------------------------
-
-
-def ensure_newsletters(cursor, series_id: int) -> dict[str, int]:
-    rows = [
-        (f"Bench Weekly {label}", f"bench-{label}", "Benchmark list.", series_id)
-        for label in ("1m", "100k")
-    ]
-    insert_missing(
-        cursor,
-        "newsletter_newsletter",
-        [
-            "name",
-            "slug",
-            "description",
-            "series_id",
-            "send_weekdays",
-            "send_time",
-            "time_zone",
-            "from_name",
-            "from_address",
-            "reply_to",
-            "send_mode",
-            "is_active",
-            "created_at",
-        ],
-        [
-            (
-                *r,
-                "2,5",
-                "09:00",
-                "America/New_York",
-                "The Newsroom",
-                "news@bench.example",
-                "",
-                "hold",
-                True,
-                timezone.now(),
-            )
-            for r in rows
-        ],
-    )
-    return dict(
-        zip(
-            ["1m", "100k"],
-            ids_by_slug(cursor, "newsletter_newsletter", [r[1] for r in rows]),
-            strict=True,
-        )
-    )
-
-
-def add_subscribers(cursor, target: int, newsletters: dict[str, int]) -> int:
-    cursor.execute(
-        "SELECT count(*) FROM newsletter_subscriber WHERE email LIKE 'reader%%@bench.example'"
-    )
-    have = cursor.fetchone()[0]
-    if have >= target:
-        return 0
-    now = timezone.now()
-    first_id = next_id(cursor, "newsletter_subscriber")
-    sub_id = next_id(cursor, "newsletter_subscription")
-    bar = Bar("subscribers", target - have)
-    for start in range(have, target, CHUNK * 4):
-        stop = min(start + CHUNK * 4, target)
-        people, subscriptions = [], []
-        for index in range(start, stop):
-            pk = first_id + index - have
-            address = f"reader{index + 1}@bench.example"
-            people.append(
-                (
-                    pk,
-                    address,
-                    address,
-                    uuid.uuid4(),
-                    "import",
-                    "bench",
-                    now,
-                    "import_on_record",
-                    "bench",
-                    now,
-                )
-            )
-            lists = ["1m"] + (["100k"] if index < 100_000 else [])
-            for label in lists:
-                subscriptions.append((sub_id, pk, newsletters[label], "active", now, now))
-                sub_id += 1
-        with transaction.atomic():
-            copy(
-                cursor,
-                "newsletter_subscriber",
-                [
-                    "id",
-                    "email",
-                    "email_key",
-                    "uid",
-                    "source",
-                    "source_detail",
-                    "consent_at",
-                    "consent_method",
-                    "consent_source",
-                    "created_at",
-                ],
-                people,
-            )
-            copy(
-                cursor,
-                "newsletter_subscription",
-                ["id", "subscriber_id", "newsletter_id", "status", "created_at", "confirmed_at"],
-                subscriptions,
-            )
-        bar.advance(stop - start)
-    bar.close()
-    for table in ("newsletter_subscriber", "newsletter_subscription"):
-        reset_sequence(cursor, table)
-    return target - have
 
 
 def main(argv=None) -> None:

@@ -202,3 +202,10 @@ def make_edition(newsletter=None, *, articles=None, **fields):
     for position, article in enumerate(articles):
         EditionArticle.objects.create(edition=edition, article=article, position=position)
     return edition
+
+
+def make_audience(size: int):
+    """A newsletter with ``size`` active subscribers; returns it and their addresses."""
+    newsletter = make_newsletter()
+    readers = [make_subscriber(f"a{i}@example.org", active=[newsletter]) for i in range(size)]
+    return newsletter, {r.email for r in readers}

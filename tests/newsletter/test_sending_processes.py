@@ -16,7 +16,7 @@ from django.db import connection
 
 from newsletter import sending
 from newsletter.models import Delivery, Edition
-from tests.factories import make_edition, make_newsletter, make_subscriber
+from tests.factories import make_audience, make_edition
 from tests.smtp import start_sink
 
 pytestmark = [
@@ -60,14 +60,8 @@ def sender(edition_id: int, sink, **env) -> subprocess.Popen:
     )
 
 
-def audience(size: int):
-    newsletter = make_newsletter()
-    readers = [make_subscriber(f"p{i}@example.org", active=[newsletter]) for i in range(size)]
-    return newsletter, {r.email for r in readers}
-
-
 def test_a_sender_killed_mid_send_and_restarted_misses_nobody(slow_sink):
-    newsletter, addresses = audience(150)
+    newsletter, addresses = make_audience(150)
     edition = make_edition(newsletter)
 
     first = sender(edition.pk, slow_sink)
@@ -95,7 +89,7 @@ def test_a_sender_killed_mid_send_and_restarted_misses_nobody(slow_sink):
 
 
 def test_two_parallel_workers_never_send_one_row_twice(slow_sink):
-    newsletter, addresses = audience(300)
+    newsletter, addresses = make_audience(300)
     edition = make_edition(newsletter)
     sending.start_send(edition=edition)
 

@@ -17,7 +17,7 @@ from django.db import connection
 
 from newsletter import sending
 from newsletter.models import Delivery, Edition
-from tests.factories import make_edition, make_newsletter, make_subscriber
+from tests.factories import make_audience, make_edition
 from tests.smtp import start_sink
 
 pytestmark = [
@@ -64,12 +64,6 @@ def rq_worker(name: str, redis_url: str, sink, **env) -> subprocess.Popen:
     )
 
 
-def audience(size: int):
-    newsletter = make_newsletter()
-    readers = [make_subscriber(f"r{i}@example.org", active=[newsletter]) for i in range(size)]
-    return newsletter, {r.email for r in readers}
-
-
 def run_two_workers(redis_url, sink, **env) -> tuple[float, set[str]]:
     """Start two burst workers, wait for both; return the seconds taken and who ran the jobs."""
     started = time.monotonic()
@@ -97,7 +91,7 @@ def senders(edition) -> set[str]:
 
 def test_two_rq_workers_deliver_each_message_exactly_once(rq_redis, slow_sink, settings):
     settings.NEWSLETTER_PARALLEL_TASKS = 2
-    newsletter, addresses = audience(300)
+    newsletter, addresses = make_audience(300)
     edition = make_edition(newsletter)
 
     sending.start_send(edition=edition)  # enqueues two deliver_edition jobs on commit
@@ -122,7 +116,7 @@ def test_the_send_rate_holds_across_workers(rq_redis, smtp_sink, settings):
     would have finished in about 3.
     """
     settings.NEWSLETTER_PARALLEL_TASKS = 2
-    newsletter, addresses = audience(120)
+    newsletter, addresses = make_audience(120)
     edition = make_edition(newsletter)
     sending.start_send(edition=edition)
 

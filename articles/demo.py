@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.text import slugify
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from articles import demo_content as demo
 from articles.models import Article, ArticleAuthor, Photo, Program, Series
@@ -107,7 +107,22 @@ def _fellow(program, name, title, description, bio):
         },
     )
     program.experts.add(author)
+    if not author.headshot:
+        author.headshot.save(f"{author.slug}.jpg", ContentFile(draw_headshot(name)), save=True)
     return author
+
+
+def draw_headshot(name: str, size: int = 400) -> bytes:
+    """A portrait placeholder: the person's initials on a colour of their own."""
+    initials = "".join(part[0] for part in name.split()[:2]).upper()
+    background = PALETTES[sum(map(ord, name)) % len(PALETTES)][0]
+    image = Image.new("RGB", (size, size), background)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=size // 3)
+    draw.text((size / 2, size / 2), initials, fill=(255, 255, 255), font=font, anchor="mm")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=85)
+    return out.getvalue()
 
 
 def _article(index, row, series, fellows) -> bool:

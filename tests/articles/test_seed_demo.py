@@ -46,3 +46,10 @@ def test_demo_pieces_do_not_claim_an_update(client):
     article = Article.objects.live().order_by("published_at").first()
     assert article.updated_at == article.published_at
     assert b"Updated" not in client.get(article.get_absolute_url()).content
+
+
+def test_demo_fellows_have_headshots(client):
+    call_command("seed_demo", stdout=io.StringIO())
+    author = Author.objects.get(slug="marta-kowalczyk")
+    assert author.headshot and author.headshot.width == 400
+    assert author.headshot.url in client.get(author.get_absolute_url()).content.decode()

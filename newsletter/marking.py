@@ -14,6 +14,8 @@ Elsewhere (SQLite, or inside a test's transaction) each mark is an ordinary
 ORM update that waits for the database.
 """
 
+import threading
+
 from django.db import DatabaseError, connection
 from django.utils import timezone
 from psycopg import pq
@@ -37,7 +39,11 @@ class SentMarks:
         self.pending = False
 
     def __enter__(self):
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # Only in a worker's main thread: libpq's blocking get_result() keeps the
+        # GIL, which would stall a worker's other sending threads (sending.run's
+        # connections); there, plain updates overlap through the threads instead.
+        overlap = threading.current_thread() is threading.main_thread()
+        if overlap and connection.vendor == "postgresql" and not connection.in_atomic_block:
             connection.ensure_connection()
             self.pgconn = connection.connection.pgconn
         return self

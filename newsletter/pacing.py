@@ -1,6 +1,7 @@
 """The send rate, shared by every worker through the cache."""
 
 import logging
+import threading
 import time
 
 from django.core.cache import cache
@@ -28,6 +29,7 @@ class Pacer:
         self.rate = rate
         self.interval = 1.0 / rate if rate > 0 else 0.0
         self.next_at = time.monotonic()
+        self._lock = threading.Lock()  # one pacer may serve a worker's sending threads
 
     def wait(self) -> None:
         if not self.rate:
@@ -57,7 +59,8 @@ class Pacer:
             return self.rate + 1
 
     def _wait_locally(self) -> None:
-        delay = self.next_at - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
-        self.next_at = max(self.next_at, time.monotonic()) + self.interval
+        with self._lock:
+            delay = self.next_at - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            self.next_at = max(self.next_at, time.monotonic()) + self.interval

@@ -40,9 +40,11 @@ code for that one recipient (``SMTPRecipientsRefused`` for RCPT,
 
 import logging
 import smtplib
+import threading
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from django.conf import settings
@@ -50,6 +52,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import mailers
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection, transaction
+from django.db import connections as db_connections
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
@@ -373,15 +376,49 @@ def run(
     edition_id: int,
     wait: bool = False,
     on_batch: Callable[[dict[str, int]], None] | None = None,
+    connections: int | None = None,
 ) -> bool:
     """Work the edition's ledger until nothing is due; True when the edition is finished.
 
     With ``wait`` (``manage.py send_edition``) it sleeps through retry
     backoffs and other workers' leases until the edition is done, paused or
     cancelled; without it (a task) it returns and the tick comes back later.
+
+    ``connections`` (default ``NEWSLETTER_CONNECTIONS_PER_WORKER``) threads each
+    claim their own batches and hold their own SMTP and database connections:
+    a worker spends most of its time waiting on SMTP round trips, so a few
+    connections multiply its rate. Only on PostgreSQL outside a transaction
+    (row locks; each thread must see the others' commits); else one.
     """
+    connections = connections or settings.NEWSLETTER_CONNECTIONS_PER_WORKER
+    if connections <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
+        return _work(edition_id=edition_id, wait=wait, on_batch=on_batch, pacer=None)
+    pacer = Pacer(settings.NEWSLETTER_SEND_RATE)  # one budget for all the threads
+    lock = threading.Lock()
+
+    def report(outcome):
+        with lock:
+            on_batch(outcome)
+
+    def thread_work(_):
+        try:
+            return _work(
+                edition_id=edition_id,
+                wait=wait,
+                on_batch=report if on_batch else None,
+                pacer=pacer,
+            )
+        finally:
+            db_connections.close_all()  # this thread's own connection
+
+    with ThreadPoolExecutor(max_workers=connections) as pool:
+        finished = list(pool.map(thread_work, range(connections)))
+    return any(finished) or finish_if_done(edition_id=edition_id)
+
+
+def _work(*, edition_id: int, wait: bool, on_batch, pacer: Pacer | None) -> bool:
     edition = Edition.objects.select_related("newsletter").get(pk=edition_id)
-    pacer = Pacer(settings.NEWSLETTER_SEND_RATE)
+    pacer = pacer or Pacer(settings.NEWSLETTER_SEND_RATE)
     template = None
     while True:
         token, rows = claim_batch(edition_id=edition_id)

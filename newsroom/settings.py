@@ -323,6 +323,9 @@ NEWSLETTER_SEND_RATE = env_int("NEWSLETTER_SEND_RATE", 20)
 # deliver_edition tasks enqueued when a send starts or resumes: with N task
 # workers (RQ on several machines), up to N of them work one edition at once.
 NEWSLETTER_PARALLEL_TASKS = env_int("NEWSLETTER_PARALLEL_TASKS", 1)
+# SMTP connections (threads) each worker sends over at once, on PostgreSQL:
+# a worker mostly waits on SMTP round trips, so a few multiply its rate.
+NEWSLETTER_CONNECTIONS_PER_WORKER = env_int("NEWSLETTER_CONNECTIONS_PER_WORKER", 4)
 # Temporary failures (4xx, timeouts) wait BACKOFF * 2**(attempt-1) seconds;
 # after MAX_ATTEMPTS the row fails (without suppressing the address).
 NEWSLETTER_RETRY_BACKOFF = env_int("NEWSLETTER_RETRY_BACKOFF", 60)

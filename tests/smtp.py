@@ -23,6 +23,8 @@ class SmtpSink:
         self.refused: Counter = Counter()
         self.messages: list[email.message.Message] = []
         self.received_at: list[float] = []  # time.monotonic() of each accepted message
+        self.in_data = 0  # messages being received right now
+        self.most_at_once = 0  # the most received at the same moment (parallel senders)
         self._lock = threading.Lock()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -36,8 +38,13 @@ class SmtpSink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.delay:
-            await asyncio.sleep(self.delay)
+        self.in_data += 1
+        self.most_at_once = max(self.most_at_once, self.in_data)
+        try:
+            if self.delay:
+                await asyncio.sleep(self.delay)
+        finally:
+            self.in_data -= 1
         message = email.message_from_bytes(envelope.content)
         with self._lock:
             self.messages.append(message)

@@ -103,3 +103,24 @@ def test_two_parallel_workers_never_send_one_row_twice(slow_sink):
     assert len({mid.split(".")[1] for mid in message_ids}) == 2
     edition.refresh_from_db()
     assert edition.status == Edition.Status.SENT
+
+
+def test_one_worker_sends_over_several_connections_at_once_and_never_twice(slow_sink, settings):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": slow_sink.port, "timeout": 10},
+        }
+    }
+    settings.NEWSLETTER_SEND_RATE = 0
+    settings.NEWSLETTER_BATCH_SIZE = 5
+    newsletter, addresses = make_audience(60)
+    edition = make_edition(newsletter)
+    sending.start_send(edition=edition, in_process=True)
+
+    assert sending.run(edition_id=edition.pk, wait=True, connections=3)
+
+    assert slow_sink.recipients() == dict.fromkeys(addresses, 1)
+    assert slow_sink.most_at_once >= 2  # the threads really sent side by side
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.SENT and edition.sent_count == 60

@@ -1,6 +1,6 @@
 """Sending an edition: the delivery ledger, worked through by any number of workers.
 
-The process, and the failures it is built to survive:
+The process, and the failures it is built to survive (step 3 lives in ``newsletter.batches``):
 
 1. ``start_send`` — in ONE transaction: lock the edition, render it once,
    bulk-create one ``Delivery`` per audience member (active subscription on
@@ -39,7 +39,6 @@ code for that one recipient (``SMTPRecipientsRefused`` for RCPT,
 """
 
 import logging
-import smtplib
 import threading
 import time
 import uuid
@@ -56,8 +55,8 @@ from django.db import connections as db_connections
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from newsletter import ledger, messages, rendering, subscriptions, wire
-from newsletter.marking import SentMarks
+from newsletter import ledger, messages, rendering
+from newsletter.batches import send_batch, wire_template
 from newsletter.models import Delivery, Edition, Subscription
 from newsletter.pacing import Pacer
 
@@ -207,143 +206,6 @@ def claim_batch(*, edition_id: int, size: int | None = None) -> tuple[uuid.UUID,
         .order_by("pk")
     )
     return token, list(rows)
-
-
-def send_batch(
-    *,
-    edition: Edition,
-    token: uuid.UUID,
-    rows: list[Delivery],
-    pacer: Pacer | None = None,
-    template: wire.EditionTemplate | None = None,
-) -> dict[str, int]:
-    """Send the claimed ``rows`` over one SMTP connection; return outcome counts.
-
-    ``template`` (from ``wire_template``) saves building it again per batch.
-    """
-    outcome = dict.fromkeys(["sent", "retry", "failed", "skipped"], 0)
-    gone = [row.pk for row in rows if row.subscriber is None or not row.subscribed]
-    if gone:
-        outcome["skipped"] = Delivery.objects.filter(
-            pk__in=gone, claim=token, state=State.SENDING
-        ).update(state=State.SKIPPED, claim=None, lease_until=None, error="No longer subscribed")
-    gone = set(gone)
-    to_send = [row for row in rows if row.pk not in gone]
-    mailer = mailers.default
-    fast = None
-    if isinstance(mailer, SMTPBackend):
-        template = template or wire_template(edition)
-        if template is not None:
-            fast = (template, mailer.prep_address(edition.newsletter.from_header))
-    try:
-        mailer.open()
-    except OSError as exc:
-        # The server is unreachable: every row waits its backoff, none is lost.
-        for row in to_send:
-            _retry_later(row, token, f"Could not connect: {exc}")
-        outcome["retry"] += len(to_send)
-        return outcome
-    try:
-        with SentMarks() as marks:
-            for row in to_send:
-                if pacer and pacer.rate:
-                    marks.wait()  # the budget may live in a database cache
-                    pacer.wait()
-                result = _send_one(mailer, edition, row, fast)
-                _record(row, token, result, marks)
-                outcome[result[0]] += 1
-    finally:
-        _close_quietly(mailer)
-        Edition.objects.filter(pk=edition.pk).update(last_activity_at=timezone.now())
-    return outcome
-
-
-def wire_template(edition: Edition) -> wire.EditionTemplate | None:
-    """The edition serialised once for the SMTP fast path; None: build each message in full."""
-    try:
-        return wire.EditionTemplate(edition)
-    except wire.TemplateUnavailable:
-        logger.warning("Edition %s: no wire template; building each message", edition.pk)
-        return None
-
-
-def _send_one(mailer, edition: Edition, row: Delivery, fast) -> tuple[str, str]:
-    """Hand one message to the server: ("sent", message_id) / ("retry" | "failed", why)."""
-    copy = fast[0].render(subscriber=row.subscriber, delivery_id=row.pk) if fast else None
-    try:
-        if copy is not None:
-            if mailer.connection is None:  # closed after an error earlier in the batch
-                mailer.open()
-            mailer.connection.sendmail(fast[1], [copy.envelope_to], copy.data)
-            return "sent", copy.message_id
-        message = messages.build_message(
-            edition=edition, subscriber=row.subscriber, delivery_id=row.pk
-        )
-        mailer.send_messages([message])
-    except smtplib.SMTPRecipientsRefused as exc:
-        code, reason = next(iter(exc.recipients.values()))
-        return _by_code(code, reason)
-    except smtplib.SMTPSenderRefused as exc:
-        # Our envelope sender was refused: not the reader's fault, never suppress.
-        _close_quietly(mailer)
-        return "retry", f"Sender refused: {exc.smtp_code} {exc.smtp_error!r}"
-    except smtplib.SMTPResponseException as exc:
-        return _by_code(exc.smtp_code, exc.smtp_error)
-    except (smtplib.SMTPException, OSError) as exc:
-        # Timeouts and dropped connections: the message may or may not have
-        # arrived. Retry (a possible duplicate) rather than lose the reader.
-        _close_quietly(mailer)
-        return "retry", f"{type(exc).__name__}: {exc}"
-    return "sent", message.extra_headers["Message-ID"]
-
-
-def _by_code(code: int, reason) -> tuple[str, str]:
-    text = reason.decode(errors="replace") if isinstance(reason, bytes) else str(reason)
-    return ("failed" if 500 <= code < 600 else "retry"), f"{code} {text}"[:500]
-
-
-def _record(row: Delivery, token: uuid.UUID, result: tuple[str, str], marks: SentMarks) -> None:
-    kind, detail = result
-    if kind == "sent":
-        # Whoever holds the row now, it went out: never let it be sent again.
-        marks.mark(row.pk, detail)
-        return
-    marks.wait()  # the previous mark's answer first: one query at a time
-    if kind == "retry":
-        _retry_later(row, token, detail)
-    else:
-        Delivery.objects.filter(pk=row.pk, claim=token).update(
-            state=State.FAILED, claim=None, lease_until=None, error=detail
-        )
-        subscriptions.suppress(address=row.subscriber.email, reason="bounce")
-        logger.info("Delivery %s failed permanently (%s); address suppressed", row.pk, detail)
-
-
-def _retry_later(row: Delivery, token: uuid.UUID, detail: str) -> None:
-    attempts = row.attempts  # already counts this attempt (the claim incremented it)
-    if attempts >= settings.NEWSLETTER_MAX_ATTEMPTS:
-        Delivery.objects.filter(pk=row.pk, claim=token).update(
-            state=State.FAILED,
-            claim=None,
-            lease_until=None,
-            error=f"Gave up after {attempts} attempts: {detail}"[:500],
-        )
-        return
-    backoff = settings.NEWSLETTER_RETRY_BACKOFF * 2 ** (attempts - 1)
-    Delivery.objects.filter(pk=row.pk, claim=token).update(
-        state=State.QUEUED,
-        claim=None,
-        lease_until=None,
-        next_attempt_at=timezone.now() + timedelta(seconds=backoff),
-        error=detail[:500],
-    )
-
-
-def _close_quietly(mailer) -> None:
-    try:
-        mailer.close()
-    except Exception:
-        logger.warning("Closing the SMTP connection failed", exc_info=True)
 
 
 def finish_if_done(*, edition_id: int) -> bool:

@@ -79,7 +79,7 @@ class PhotoAdminForm(forms.ModelForm):
         cleaned = super().clean()
         upload = cleaned.get("image")
         if upload and "image" in self.changed_data:
-            credits = read_credits(check_image(upload))
+            credits = read_credits(getattr(upload, "checked_image", None) or check_image(upload))
             for name in self.PREFILLED:
                 if not cleaned.get(name) and getattr(credits, name):
                     cleaned[name] = getattr(credits, name)

@@ -33,13 +33,15 @@ class SafeImageFormField(forms.ImageField):
     def to_python(self, data):
         if data in self.empty_values:
             return None
-        check_image(data)
+        # Kept on the upload: the form's clean (credits) and the storage save reuse it.
+        data.checked_image = check_image(data)
         return super().to_python(data)
 
 
 class SafeImageFieldFile(ImageFieldFile):
     def save(self, name, content, save=True):
-        checked = check_image(content, name=name)
+        # Every path to storage is checked; an upload the form checked is not checked twice.
+        checked = getattr(content, "checked_image", None) or check_image(content, name=name)
         data, width, height = strip(checked)
         clean_name = f"{PurePath(name).stem}.{checked.extension}"
         super().save(clean_name, ContentFile(data), save=False)

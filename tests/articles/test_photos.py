@@ -312,3 +312,21 @@ def test_og_image_is_the_1200x630_social_crop(client):
     assert (social.width, social.height) == (1200, 630)
     assert f'<meta property="og:image" content="http://127.0.0.1:8000{social.url}">' in page
     assert '<meta property="og:image:width" content="1200">' in page
+
+
+def test_an_admin_upload_is_read_and_checked_once(admin_client, monkeypatch):
+    import articles.admin.photo
+    import newsroom.images.fields
+    from newsroom.images.validation import check_image
+
+    calls = []
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return check_image(*args, **kwargs)
+
+    monkeypatch.setattr(newsroom.images.fields, "check_image", counting)
+    monkeypatch.setattr(articles.admin.photo, "check_image", counting)
+    assert upload(admin_client, camera_jpeg(), "shot.jpg").status_code == 302
+    assert len(calls) == 1
+    assert Photo.objects.get().image.name.endswith(".jpg")

@@ -181,13 +181,19 @@ def test_an_empty_edition_is_refused_and_changes_nothing(briefing):
     assert edition.status == "draft" and not edition.deliveries.exists()
 
 
-def test_pause_stops_the_send_and_resume_finishes_it(briefing, smtp_sink, fast_sending):
+def ten_readers_one_batch_sent(briefing) -> Edition:
+    """An edition to ten readers whose first batch (four, with fast_sending) has gone out."""
     for i in range(10):
         make_subscriber(f"r{i}@example.org", active=[briefing])
     edition = make_edition(briefing)
     sending.start_send(edition=edition)
     token, rows = sending.claim_batch(edition_id=edition.pk)
     sending.send_batch(edition=edition, token=token, rows=rows)
+    return edition
+
+
+def test_pause_stops_the_send_and_resume_finishes_it(briefing, smtp_sink, fast_sending):
+    edition = ten_readers_one_batch_sent(briefing)
 
     assert sending.pause(edition=edition)
     assert sending.run(edition_id=edition.pk) is False
@@ -199,12 +205,7 @@ def test_pause_stops_the_send_and_resume_finishes_it(briefing, smtp_sink, fast_s
 
 
 def test_cancel_skips_everyone_not_yet_sent_and_counters_add_up(briefing, smtp_sink, fast_sending):
-    for i in range(10):
-        make_subscriber(f"r{i}@example.org", active=[briefing])
-    edition = make_edition(briefing)
-    sending.start_send(edition=edition)
-    token, rows = sending.claim_batch(edition_id=edition.pk)
-    sending.send_batch(edition=edition, token=token, rows=rows)
+    edition = ten_readers_one_batch_sent(briefing)
 
     assert sending.cancel(edition=edition)
     assert sending.run(edition_id=edition.pk) is True

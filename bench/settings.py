@@ -8,3 +8,5 @@ through the same stack as the pages it is compared with.
 from newsroom.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
+# The reference view is no public page: like the admin, it is not looked up.
+PUBLIC_PAGE_CACHE_SKIP_PREFIXES = [*PUBLIC_PAGE_CACHE_SKIP_PREFIXES, "/__bench__/"]  # noqa: F405

@@ -8,7 +8,9 @@ see ``articles.signals``) drops the state and with it every cached page at
 once; a scheduled piece reaching its time does the same when the next request
 notices ``next_change`` has passed. No job has to run. A hit reads the state
 and the page in one round trip (``get_many``), and since the state lives in
-the shared cache, every node sees a change at once.
+the shared cache, every node sees a change at once. ``public_page`` marks the
+views whose pages are public; ``PublicPageCacheMiddleware`` serves and stores
+them.
 """
 
 import hashlib
@@ -124,34 +126,80 @@ def _lookup(key: str) -> tuple[dict, HttpResponse | None]:
     return state, response
 
 
+def _page_key(request) -> str:
+    return "public-page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+
+
+def _conditional(request, response):
+    """A 304 when the reader already holds this version of a public page."""
+    if response.status_code != 200:
+        return response
+    return get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+        response=response,
+    )
+
+
+class PublicPageCacheMiddleware:
+    """Answer anonymous readers from the page cache before the rest of the stack runs.
+
+    It sits right after WhiteNoise: a hit costs one cache round trip and skips
+    URL resolution, sessions, CSRF, auth and the view (a third of what a hit
+    took when the lookup ran inside the view). On a miss the request goes on,
+    and a response a ``public_page`` view marked is stored here, with the
+    headers the inner middleware added, under the state read by the lookup.
+    Middleware above this one (security headers) runs on hits as well. Paths
+    under ``PUBLIC_PAGE_CACHE_SKIP_PREFIXES`` (admin, media, health) hold no
+    public page and pay no lookup.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.skip = tuple(settings.PUBLIC_PAGE_CACHE_SKIP_PREFIXES)
+
+    def __call__(self, request):
+        if (
+            request.method not in ("GET", "HEAD")
+            or request.path_info.startswith(self.skip)
+            or not _is_anonymous(request)
+        ):
+            return self.get_response(request)
+        key = _page_key(request)
+        state, response = _lookup(key)
+        if response is not None:
+            return _conditional(request, response)
+        request.public_page_state = state
+        response = self.get_response(request)
+        if not getattr(response, "public_page", False):
+            return response
+        if _cacheable(response):
+            _store(key, response, state)
+        return _conditional(request, response)
+
+
 def public_page(view):
-    """Cache a public view for anonymous readers and answer conditional GETs with 304."""
+    """Mark a view's pages public: cached for anonymous readers, 304s, CDN headers.
+
+    The caching itself is ``PublicPageCacheMiddleware``'s; for signed-in staff
+    (never cached) the view answers conditional GETs itself.
+    """
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        anonymous = _is_anonymous(request)
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"public-page:{path}"
-        if anonymous:
-            state, response = _lookup(key)
-        else:
-            state, response = current_state(), None
-        if response is None:
-            response = view(request, *args, **kwargs)
-            if hasattr(response, "render"):
-                response = response.render()
-            _finish(request, response, state, anonymous)
-            if anonymous and _cacheable(response):
-                _store(key, response, state)
-        if response.status_code != 200:
+        state = getattr(request, "public_page_state", None)
+        from_middleware = state is not None
+        anonymous = from_middleware and _is_anonymous(request)
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response = response.render()
+        _finish(request, response, state or current_state(), anonymous)
+        if from_middleware:
+            response.public_page = anonymous
             return response
-        return get_conditional_response(
-            request,
-            etag=response.get("ETag"),
-            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
-            response=response,
-        )
+        return _conditional(request, response)
 
     return wrapped

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Serves anonymous readers' cached public pages before the rest runs.
+    "newsroom.http_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -303,6 +305,8 @@ NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 7 * 24 * 60 *
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)
 PUBLIC_BROWSER_MAX_AGE = env_int("PUBLIC_BROWSER_MAX_AGE", 60)
 PUBLIC_CDN_MAX_AGE = env_int("PUBLIC_CDN_MAX_AGE", 300)
+# Paths with no public page under them: the page cache does not look them up.
+PUBLIC_PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/healthz", MEDIA_URL, "/newsletters/", "/preview/"]
 
 # --- Image renditions (issue 4) --------------------------------------------
 # Widths (px) of the whole-picture renditions and of the 16:9 card crops, each

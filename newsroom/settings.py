@@ -308,6 +308,9 @@ PUBLIC_CDN_MAX_AGE = env_int("PUBLIC_CDN_MAX_AGE", 300)
 # Paths with no public page under them: the page cache does not look them up.
 PUBLIC_PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/healthz", MEDIA_URL, "/newsletters/", "/preview/"]
 
+# Seconds an article's "Further reading" choice is kept (articles.views.pages).
+FURTHER_READING_CACHE_SECONDS = env_int("FURTHER_READING_CACHE_SECONDS", 60 * 60)
+
 # --- Image renditions (issue 4) --------------------------------------------
 # Widths (px) of the whole-picture renditions and of the 16:9 card crops, each
 # in WebP and JPEG, never upscaled; the social crop is what og:image uses.

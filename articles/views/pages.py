@@ -3,6 +3,8 @@
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import (
     Case,
     Count,
@@ -57,6 +59,32 @@ def series_sections(per_series: int = PER_SERIES) -> list[dict]:
 
 
 def further_reading(article: Article, tag_ids: list[int], limit: int = FURTHER_READING) -> list:
+    """The pieces listed under "Further reading", chosen by ``pick_further_reading``.
+
+    The choice (a few ids) is kept in the cache per version of the piece for
+    ``FURTHER_READING_CACHE_SECONDS``: scoring is two thirds of an article
+    page's render, and a page re-renders after every change anywhere on the
+    site. The pieces themselves are read each time, live only, so one
+    unpublished since drops out at once; one published since may join the
+    list when the choice expires.
+    """
+    timeout = settings.FURTHER_READING_CACHE_SECONDS
+    key = f"further-reading:{article.pk}:{article.updated_at.timestamp()}:{limit}"
+    chosen = cache.get(key) if timeout > 0 else None
+    if chosen is None:
+        pieces = pick_further_reading(article, tag_ids, limit)
+        if timeout > 0:
+            cache.set(key, [piece.pk for piece in pieces], timeout)
+        return pieces
+    if not chosen:
+        return []
+    found = {
+        piece.pk: piece for piece in Article.objects.live().filter(pk__in=chosen).for_listing()
+    }
+    return [found[pk] for pk in chosen if pk in found]
+
+
+def pick_further_reading(article: Article, tag_ids: list[int], limit: int) -> list:
     """Hand-picked live pieces first, then those sharing most tags, then the same series.
 
     Only a bounded set is scored: the hand-picked pieces and the newest

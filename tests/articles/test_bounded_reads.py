@@ -8,6 +8,7 @@ their cost does not grow with the archive; these tests pin what readers see.
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db import connection
 from django.utils import timezone
 
@@ -129,3 +130,38 @@ def test_a_page_stored_under_an_older_state_is_not_served(client):
     Article.objects.filter(pk=article.pk).update(title="After")
     http_cache.invalidate()
     assert b"After" in client.get("/").content
+
+
+def test_further_reading_choice_is_kept_but_reads_only_live_pieces(client):
+    """The choice is cached per version of the piece; what is shown is read live each time."""
+    article = make_article(tags=["grid"], published_at=_ago(0.5))
+    leaving = make_article(title="Grid leaving", tags=["grid"], published_at=_ago(1))
+    make_article(title="Grid staying", tags=["grid"], published_at=_ago(2))
+    url = article.get_absolute_url()
+    assert [a.title for a in client.get(url).context["further"]] == [
+        "Grid leaving",
+        "Grid staying",
+    ]
+    leaving.status = Article.Status.ARCHIVED
+    leaving.save()
+    make_article(title="Grid newcomer", tags=["grid"], published_at=_ago(0.2))
+    # Unpublished: gone at once. Published since: not until the choice is made again.
+    assert [a.title for a in client.get(url).context["further"]] == ["Grid staying"]
+    article.dek = "Edited."
+    article.save()
+    assert [a.title for a in client.get(url).context["further"]] == [
+        "Grid newcomer",
+        "Grid staying",
+    ]
+
+
+def test_further_reading_choice_expires(client, settings):
+    article = make_article(tags=["grid"], published_at=_ago(0.5))
+    url = article.get_absolute_url()
+    assert client.get(url).context["further"] == []
+    make_article(title="Grid newcomer", tags=["grid"], published_at=_ago(0.2))
+    assert client.get(url).context["further"] == []
+    with time_machine.travel(
+        timezone.now() + timedelta(seconds=settings.FURTHER_READING_CACHE_SECONDS + 1)
+    ):
+        assert [a.title for a in client.get(url).context["further"]] == ["Grid newcomer"]

@@ -37,6 +37,15 @@ class ArticleQuerySet(models.QuerySet):
         )
 
 
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    """Rows come without ``search_vector``: only the database reads it, and
+    as text it is larger than the body (about 8 KB a piece), parsed for every
+    card of every listing. Saving a loaded article leaves it alone too."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("search_vector")
+
+
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -111,7 +120,7 @@ class Article(models.Model):
     version = models.PositiveIntegerField(default=0, editable=False)
     last_updated = models.DateTimeField(null=True, blank=True, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]

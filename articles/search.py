@@ -22,7 +22,8 @@ from django.db.models import Case, F, Func, IntegerField, Q, TextField, Value, W
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
-from articles.models import Article
+from articles.models import Article, ArticleAuthor
+from authors.models import Author
 
 CONFIG = "english"
 # Private-use characters mark the highlights inside ts_headline's output, so the
@@ -150,6 +151,8 @@ def _plain_body():
 def search(text: str, *, series: str = "", expert: str = ""):
     """Live articles matching ``text``, best first, optionally within a series or by an expert.
 
+    ``expert`` is an expert's slug or part of a name, in any case.
+
     Each result has ``rank``; on PostgreSQL also ``headline`` (see ``snippet``),
     and only the newest ``RANKED_MATCHES`` matches are ranked.
     """
@@ -157,7 +160,11 @@ def search(text: str, *, series: str = "", expert: str = ""):
     if series:
         queryset = queryset.filter(series__slug=series)
     if expert:
-        queryset = queryset.filter(article_authors__author__slug=expert)
+        # An expert's slug (links) or any part of a name (the form's text box).
+        experts = Author.objects.filter(Q(slug=expert) | Q(name__icontains=expert))
+        queryset = queryset.filter(
+            pk__in=ArticleAuthor.objects.filter(author__in=experts).values("article_id")
+        )
     text = text.strip()
     if not text:
         return queryset.none()

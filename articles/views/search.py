@@ -4,7 +4,6 @@ from django.shortcuts import render
 
 from articles import search as engine
 from articles.models import Series
-from authors.models import Author
 from newsroom.pagination import window
 
 PAGE_SIZE = 20
@@ -26,6 +25,5 @@ def search_view(request):
             "page_obj": page,
             "results": page.object_list if page else [],
             "series_choices": Series.objects.only("name", "slug"),
-            "expert_choices": Author.objects.active().only("name", "slug"),
         },
     )

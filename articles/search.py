@@ -31,8 +31,10 @@ CONFIG = "english"
 MARK_START, MARK_END = "\ue000", "\ue001"
 SNIPPET_CHARS = 220
 # PostgreSQL ranks at most this many of the newest matching pieces; a query
-# matching more shows the best of the newest (narrow it to reach older ones).
-RANKED_MATCHES = 1000
+# matching more shows the best of the newest (narrow it to reach older ones):
+# 25 pages of results. Ranking reads each match's vector; 1,000 took 7 ms of a
+# 44 ms search at 100,000 pieces.
+RANKED_MATCHES = 500
 
 
 def uses_postgres() -> bool:

@@ -183,11 +183,21 @@ def claim_batch(*, edition_id: int, size: int | None = None) -> tuple[uuid.UUID,
         )
         if newsletter_id is None:
             return token, []
-        candidates = Delivery.objects.filter(_claimable(now), edition_id=edition_id)
-        if connection.features.has_select_for_update_skip_locked:
-            # Parallel workers each lock different rows and never wait for each other.
-            candidates = candidates.select_for_update(skip_locked=True)
-        ids = list(candidates.order_by("pk").values_list("pk", flat=True)[:size])
+        ids = []
+        # Rows a dead worker left first, then waiting rows in order: two
+        # queries, each walking its own partial index (one query with OR
+        # made PostgreSQL collect and sort every waiting row).
+        for due in (
+            Q(state=State.SENDING, lease_until__lt=now),
+            Q(state=State.QUEUED, next_attempt_at__lte=now),
+        ):
+            candidates = Delivery.objects.filter(due, edition_id=edition_id)
+            if connection.features.has_select_for_update_skip_locked:
+                # Parallel workers each lock different rows and never wait for each other.
+                candidates = candidates.select_for_update(skip_locked=True)
+            ids += candidates.order_by("pk").values_list("pk", flat=True)[: size - len(ids)]
+            if len(ids) >= size:
+                break
         if not ids:
             return token, []
         Delivery.objects.filter(_claimable(now), pk__in=ids).update(

@@ -211,9 +211,24 @@ class Delivery(models.Model):
             ),
         ]
         indexes = [
-            # The claim: an edition's queued rows that are due, and the progress GROUP BY.
+            # The progress GROUP BY (and due retries).
             models.Index(
                 fields=["edition", "state", "next_attempt_at"], name="newsletter_delivery_claim"
+            ),
+            # The claim, in order: only rows still waiting are in it, so a
+            # claim reads ~BATCH_SIZE entries however much of the edition has
+            # gone (with the index above it sorted every waiting row: 60 ms
+            # per claim at 1,000,000).
+            models.Index(
+                fields=["edition", "id"],
+                condition=Q(state="queued"),
+                name="newsletter_delivery_waiting",
+            ),
+            # Rows whose worker died: their lease has run out.
+            models.Index(
+                fields=["edition", "lease_until"],
+                condition=Q(state="sending"),
+                name="newsletter_delivery_leased",
             ),
             # Rows a worker holds, read back after the claim.
             models.Index(fields=["claim"], name="newsletter_delivery_claimed"),

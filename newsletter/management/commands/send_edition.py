@@ -6,6 +6,8 @@ back after ``NEWSLETTER_LEASE_SECONDS``. A draft or scheduled edition is
 started first (its audience frozen into the ledger).
 """
 
+import time
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -32,6 +34,7 @@ class Command(BaseCommand):
             raise CommandError(f"Edition {edition_id} is {edition.get_status_display().lower()}.")
         self.verbosity = verbosity
         self.edition = edition
+        self.counted_at = -1.0
         finished = sending.run(edition_id=edition_id, wait=True, on_batch=self.progress)
         edition.refresh_from_db()
         if verbosity:
@@ -47,8 +50,10 @@ class Command(BaseCommand):
             )
 
     def progress(self, outcome):
-        if not self.verbosity:
+        # Counting the ledger costs ~0.3 s at 1,000,000 rows: once a second.
+        if not self.verbosity or time.monotonic() - self.counted_at < 1:
             return
+        self.counted_at = time.monotonic()
         counts = self.edition.ledger_counts()
         total = sum(counts.values()) or 1
         done = counts["sent"] + counts["failed"] + counts["skipped"]

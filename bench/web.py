@@ -4,18 +4,27 @@
 
 Starts gunicorn (the product's gunicorn.conf.py, DEBUG off, Redis cache,
 collected static files) with ``bench.settings`` — the product's URLs plus a
-reference view returning a constant page the size of the article page. Each
-round loads every page twice, then the reference, so noise on this shared
-machine falls on all of them alike:
+reference view returning a constant page the size of the article page. In each
+round every page is loaded twice, each time right after the reference, and
+its ratio is taken against that reference (this shared machine's speed drifts
+by 2x within a run, so only paired ratios compare):
 
 - cached: the same URL every request (the anonymous page cache answers);
+- alone: uncached, one connection: latency with no queue in front;
 - uncached: every request carries a unique ``?nocache=…`` parameter that no
-  view reads, so each one misses the cache and renders the page (and, as a
-  real miss does, stores it) — the cost of a cold page.
+  view reads, so each one misses the page cache and renders the page (and, as
+  a real miss does, stores it) — what every page costs after any change to
+  the site drops the page cache. Per-piece caches (the "Further reading"
+  choice) stay warm, as they do then; ``bench.queries`` renders fully cold.
 
-wrk runs one thread with as many connections as gunicorn has request slots
-(workers x threads). Reported per page: medians over the rounds of req/s, p50,
-p95 and p99 latency, and req/s as a ratio of the reference's median.
+gunicorn runs the product's config with one worker of four threads unless
+WEB_CONCURRENCY / WEB_THREADS say otherwise, and wrk one thread with one
+keep-alive connection per request slot. One worker because with two, wrk's
+connections all land on whichever worker wins the accept race or are split
+between both, by luck: the same reference measured 1,700 or 3,700 req/s from
+one run to the next, and no ratio survived that. Reported per page: medians
+over the rounds of req/s, p50, p95 and p99 latency, and the median of the
+paired ratios.
 """
 
 import argparse
@@ -160,23 +169,26 @@ def main(argv=None) -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=int, default=5)
     parser.add_argument("--only", nargs="*", help="page names to run (default: all)")
+    parser.add_argument("--connections-per-slot", type=int, default=1)
     args = parser.parse_args(argv)
 
     env = production_env()
+    env.setdefault("WEB_CONCURRENCY", "1")
+    env.setdefault("WEB_THREADS", "4")
     os.environ.update(env)
     targets = pages()
     if args.only:
         targets = {name: url for name, url in targets.items() if name in args.only}
-    workers = int(env.get("WEB_CONCURRENCY", "2"))
-    threads = int(env.get("WEB_THREADS", "2"))
-    connections = workers * threads
+    workers = int(env["WEB_CONCURRENCY"])
+    threads = int(env["WEB_THREADS"])
+    connections = workers * threads * args.connections_per_slot
     collectstatic(env)
     subprocess.run(
         ["redis-cli", "-u", env["REDIS_URL"], "FLUSHDB"], check=True, stdout=subprocess.DEVNULL
     )
 
     base = f"http://127.0.0.1:{PORT}"
-    runs: dict = {name: {"cached": [], "uncached": []} for name in targets}
+    runs: dict = {name: {"cached": [], "uncached": [], "alone": []} for name in targets}
     runs["reference"] = {"cached": []}
     with gunicorn(PORT, env):
         sizes = {name: fetch_size(base + url) for name, url in targets.items()}
@@ -186,6 +198,10 @@ def main(argv=None) -> None:
         sizes["reference"] = fetch_size(reference)
         for round_number in range(args.rounds):
             for name, url in targets.items():
+                # The reference runs right before each page, and each ratio is
+                # taken against it: the machine's speed drifts within a run.
+                paired = wrk(reference, bust=False, duration=args.duration, connections=connections)
+                runs["reference"]["cached"].append(paired)
                 for mode in ("cached", "uncached"):
                     result = wrk(
                         base + url,
@@ -193,27 +209,34 @@ def main(argv=None) -> None:
                         duration=args.duration,
                         connections=connections,
                     )
+                    result["ratio"] = result["rps"] / paired["rps"]
                     runs[name][mode].append(result)
                     print(
-                        f"round {round_number + 1} {name:<10} {mode:<8} {result['rps']:8.1f} req/s "
+                        f"round {round_number + 1} {name:<16} {mode:<8} {result['rps']:8.1f} req/s "
+                        f"ratio {result['ratio']:5.2f} (reference {paired['rps']:7.1f}) "
                         f"p50 {result['p50_ms']:7.1f} ms p99 {result['p99_ms']:7.1f} ms",
                         flush=True,
                     )
-            result = wrk(reference, bust=False, duration=args.duration, connections=connections)
-            runs["reference"]["cached"].append(result)
-            print(
-                f"round {round_number + 1} reference          {result['rps']:8.1f} req/s",
-                flush=True,
-            )
+                # One request at a time, each a page-cache miss: the latency a
+                # reader sees when nothing queues in front of the request.
+                alone = wrk(base + url, bust=True, duration=args.duration, connections=1)
+                runs[name]["alone"].append(alone)
+                print(
+                    f"round {round_number + 1} {name:<16} alone    p50 {alone['p50_ms']:7.1f} ms "
+                    f"p95 {alone['p95_ms']:7.1f} ms p99 {alone['p99_ms']:7.1f} ms",
+                    flush=True,
+                )
 
     summary = {
         name: {mode: median_of(results) for mode, results in modes.items() if results}
         for name, modes in runs.items()
     }
-    reference_rps = summary["reference"]["cached"]["rps"]
-    for modes in summary.values():
-        for stats in modes.values():
-            stats["ratio"] = stats["rps"] / reference_rps
+    for name, modes in runs.items():
+        for mode, results in modes.items():
+            ratios = [r["ratio"] for r in results if "ratio" in r]
+            if ratios:
+                summary[name][mode]["ratio"] = statistics.median(ratios)
+    summary["reference"]["cached"]["ratio"] = 1.0
     RESULTS.mkdir(parents=True, exist_ok=True)
     out = RESULTS / f"http-{args.label}.json"
     out.write_text(
@@ -239,8 +262,8 @@ def main(argv=None) -> None:
     for name, modes in summary.items():
         for mode, s in modes.items():
             print(
-                f"{name:<12}{mode:<10}{s['rps']:9.1f}{s['ratio']:8.2f}{s['p50_ms']:9.1f}"
-                f"{s['p95_ms']:9.1f}{s['p99_ms']:9.1f}"
+                f"{name:<12}{mode:<10}{s['rps']:9.1f}{s.get('ratio', float('nan')):8.2f}"
+                f"{s['p50_ms']:9.1f}{s['p95_ms']:9.1f}{s['p99_ms']:9.1f}"
             )
     print(f"written {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}")
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from newsletter import rendering, subscriptions, tokens
 from newsletter.forms import PreferencesForm, SignupForm
 from newsletter.models import Edition, Newsletter, Subscription
+from newsroom.client_ip import client_ip
 
 
 def _bad_link(request):
@@ -61,7 +62,7 @@ def subscribe(request):
     """Take a sign-up. The answer never says whether the address was known."""
     if _cross_site(request):
         return HttpResponseForbidden("Sign-ups are taken from our own pages only.")
-    if not subscriptions.signup_allowed_from(request.META.get("REMOTE_ADDR")):
+    if not subscriptions.signup_allowed_from(client_ip(request)):
         return render(request, "newsletter/throttled.html", status=429)
     form = SignupForm(request.POST)
     if not form.is_valid():

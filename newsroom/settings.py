@@ -295,6 +295,10 @@ SCHEDULED_COMMANDS = [
 NEWSLETTER_CONFIRM_EMAIL_WINDOW = env_int("NEWSLETTER_CONFIRM_EMAIL_WINDOW", 15 * 60)
 NEWSLETTER_SIGNUP_IP_LIMIT = env_int("NEWSLETTER_SIGNUP_IP_LIMIT", 20)
 NEWSLETTER_SIGNUP_IP_WINDOW = env_int("NEWSLETTER_SIGNUP_IP_WINDOW", 60 * 60)
+# Proxies of ours in front of the app (load balancer, CDN): the reader's
+# address is read from X-Forwarded-For that many entries from the right
+# (newsroom.client_ip). 0: the header is ignored, REMOTE_ADDR is the reader.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # How long a confirmation link works.
 NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 7 * 24 * 60 * 60)
 

@@ -271,3 +271,47 @@ def test_signup_page_query_count_does_not_grow_with_newsletters(
         make_newsletter()
     with django_assert_num_queries(1):
         assert client.get("/newsletters/").status_code == 200
+
+
+def _sign_up_through_proxy(client, email, briefing, forwarded):
+    return client.post(
+        SUBSCRIBE,
+        {"email": email, "newsletters": [briefing.pk]},
+        REMOTE_ADDR="10.0.0.2",  # the load balancer
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+
+def test_behind_a_proxy_each_reader_has_their_own_limit(client, settings, briefing):
+    settings.NEWSLETTER_SIGNUP_IP_LIMIT = 2
+    settings.TRUSTED_PROXY_COUNT = 1
+    for n in range(2):
+        assert (
+            _sign_up_through_proxy(client, f"a{n}@example.org", briefing, "203.0.113.5").status_code
+            == 200
+        )
+    assert (
+        _sign_up_through_proxy(client, "a9@example.org", briefing, "203.0.113.5").status_code == 429
+    )
+    # Another reader through the same balancer is not held back by the first.
+    assert (
+        _sign_up_through_proxy(client, "b@example.org", briefing, "198.51.100.7").status_code == 200
+    )
+    # A forged entry to the left of what our proxy appended changes nothing.
+    forged = "192.0.2.99, 203.0.113.5"
+    assert _sign_up_through_proxy(client, "a8@example.org", briefing, forged).status_code == 429
+
+
+def test_without_trusted_proxies_the_forwarded_header_is_ignored(client, settings, briefing):
+    settings.NEWSLETTER_SIGNUP_IP_LIMIT = 2
+    for n in range(2):
+        assert (
+            _sign_up_through_proxy(
+                client, f"c{n}@example.org", briefing, f"192.0.2.{n}"
+            ).status_code
+            == 200
+        )
+    # Inventing a new address per request does not get around the limit.
+    refused = _sign_up_through_proxy(client, "c9@example.org", briefing, "192.0.2.50")
+    assert refused.status_code == 429
+    assert not Subscriber.objects.filter(email_key="c9@example.org").exists()

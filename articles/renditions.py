@@ -90,6 +90,17 @@ def generate_renditions(*, photo_id: int) -> bool:
     return bool(updated)
 
 
+def delete_files(*, image_name: str, renditions: dict, storage) -> None:
+    """Remove a deleted photo's original and every rendition listed for it."""
+    names = [image_name] if image_name else []
+    names += [item["name"] for item in (renditions or {}).get("items", [])]
+    for name in names:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.warning("Could not delete %s of a deleted photo.", name, exc_info=True)
+
+
 @task
 def make_renditions(photo_id: int) -> bool:
     return generate_renditions(photo_id=photo_id)

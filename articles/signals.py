@@ -28,6 +28,19 @@ def _index_article_tags(sender, instance, action, **kwargs):
         update_search_vector(instance.pk)
 
 
+@receiver(post_delete, sender=Photo)
+def _delete_photo_files(sender, instance, **kwargs):
+    """A deleted photo's files go too, once the deletion is committed (a rolled-back
+    delete keeps them). Photos in use cannot be deleted: articles protect them."""
+    from articles.renditions import delete_files  # the task module imports models
+
+    image_name, renditions = instance.image.name, instance.renditions
+    storage = instance.image.storage
+    transaction.on_commit(
+        lambda: delete_files(image_name=image_name, renditions=renditions, storage=storage)
+    )
+
+
 def _content_changed(**kwargs):
     # Now, so this request's own later reads see fresh pages; and again after
     # commit, because a reader may have cached the old page in between.

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageDraw
@@ -330,3 +331,25 @@ def test_an_admin_upload_is_read_and_checked_once(admin_client, monkeypatch):
     assert upload(admin_client, camera_jpeg(), "shot.jpg").status_code == 302
     assert len(calls) == 1
     assert Photo.objects.get().image.name.endswith(".jpg")
+
+
+def test_deleting_a_photo_removes_its_files_once_committed(django_capture_on_commit_callbacks):
+    photo = photo_with_renditions(size=(900, 600))
+    names = [photo.image.name] + [item["name"] for item in photo.renditions["items"]]
+    assert len(names) > 5 and all(default_storage.exists(name) for name in names)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        photo.delete()
+    # Not before the commit: a rolled-back delete keeps the photo's files.
+    assert all(default_storage.exists(name) for name in names)
+    for callback in callbacks:
+        callback()
+    assert not any(default_storage.exists(name) for name in names)
+
+
+def test_a_photo_in_use_is_not_deleted_and_keeps_its_files(django_capture_on_commit_callbacks):
+    photo = photo_with_renditions(size=(900, 600))
+    make_article(lead_photo=photo)
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ProtectedError):
+        photo.delete()
+    assert Photo.objects.filter(pk=photo.pk).exists()
+    assert default_storage.exists(photo.image.name)

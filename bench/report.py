@@ -28,23 +28,24 @@ def http_table(label: str) -> str:
         f"{data['duration_s']} s, medians):",
         "",
         "| page | bytes | cached req/s | ratio | p50 ms | p99 ms "
-        "| uncached req/s | ratio | p50 ms | p95 ms | p99 ms |",
-        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+        "| uncached req/s | ratio | p50 ms | p95 ms | p99 ms | alone p50 ms | alone p95 ms |",
+        "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for name, modes in data["summary"].items():
         if name == "reference" or "cached" not in modes:
             continue
-        c, u = modes["cached"], modes["uncached"]
+        c, u, a = modes["cached"], modes["uncached"], modes.get("alone")
+        alone = f"{a['p50_ms']:.0f} | {a['p95_ms']:.0f}" if a else " | "
         lines.append(
             f"| {name} | {data['sizes'].get(name)} | {c['rps']:.0f} | {c['ratio']:.2f} "
             f"| {c['p50_ms']:.1f} | {c['p99_ms']:.1f} | {u['rps']:.1f} | {u['ratio']:.3f} "
-            f"| {u['p50_ms']:.0f} | {u['p95_ms']:.0f} | {u['p99_ms']:.0f} |"
+            f"| {u['p50_ms']:.0f} | {u['p95_ms']:.0f} | {u['p99_ms']:.0f} | {alone} |"
         )
     ref = data["summary"]["reference"]["cached"]
     lines.append(
         f"| **reference** (constant {data['sizes']['reference']} bytes) | "
         f"{data['sizes']['reference']} | {ref['rps']:.0f} | 1.00 | {ref['p50_ms']:.1f} "
-        f"| {ref['p99_ms']:.1f} | | | | | |"
+        f"| {ref['p99_ms']:.1f} | | | | | | | |"
     )
     return "\n".join(lines)
 
@@ -54,30 +55,32 @@ def queries_table(label: str) -> str:
     if not data:
         return ""
     lines = [
-        f"Queries and server render time at {label} (in-process, no page cache):",
+        f"Queries and server render time at {label} (in-process; cold: no cache at all; "
+        "warm: a page-cache miss with the product's cache):",
         "",
-        "| page | queries | SQL ms | slowest query ms | render ms (median) |",
-        "|---|--:|--:|--:|--:|",
+        "| page | queries | SQL ms | slowest query ms | render ms cold | render ms warm |",
+        "|---|--:|--:|--:|--:|--:|",
     ]
     for name, r in data.items():
         if r.get("status") != 200:
-            lines.append(f"| {name} | — (status {r.get('status')}) | | | |")
+            lines.append(f"| {name} | — (status {r.get('status')}) | | | | |")
             continue
+        warm = r.get("warm_render_ms")
         lines.append(
             f"| {name} | {r['queries']} | {r['sql_ms']:.0f} | {r['slowest_ms']:.0f} "
-            f"| {r['render_ms']:.0f} |"
+            f"| {r['render_ms']:.0f} | {'' if warm is None else format(warm, '.0f')} |"
         )
     return "\n".join(lines)
 
 
-def before_after(label: str) -> str:
-    """Per page: the run saved as *-before.json against the current one."""
-    http0, http1 = load(f"http-{label}-before.json"), load(f"http-{label}.json")
-    q0, q1 = load(f"queries-{label}-before.json"), load(f"queries-{label}.json")
+def before_after(label: str, before: str = "run2") -> str:
+    """Per page: the run saved as *-<before>.json against the current one."""
+    http0, http1 = load(f"http-{label}-{before}.json"), load(f"http-{label}.json")
+    q0, q1 = load(f"queries-{label}-{before}.json"), load(f"queries-{label}.json")
     if not (http0 and http1 and q0 and q1):
         return ""
     lines = [
-        f"Before -> after at {label} (ratios are to the reference of the same run):",
+        f"{before} -> now at {label} (ratios are to the reference of the same run):",
         "",
         "| page | uncached req/s | uncached ratio | uncached p95 ms | cached ratio "
         "| SQL ms (in-process) | render ms (in-process) |",
@@ -153,7 +156,11 @@ def plot(labels: list[str]) -> None:
         axis.set_title(title)
         axis.grid(True, alpha=0.3)
     cached.legend(fontsize=7)
-    fig.suptitle("Throughput against data size (gunicorn 2x2, wrk 4 connections, 2 shared cores)")
+    last = runs[-1][1]
+    fig.suptitle(
+        f"Throughput against data size (gunicorn {last['workers']}x{last['threads']}, "
+        f"wrk {last['connections']} connections, 2 shared cores)"
+    )
     fig.tight_layout()
     fig.savefig(RESULTS / "throughput.png", dpi=110)
 
@@ -166,6 +173,7 @@ def main() -> None:
         print(http_table(label), "\n")
         print(queries_table(label), "\n")
         print(before_after(label), "\n")
+        print(before_after(label, "before"), "\n")
     print(mail_table())
     plot(args.sizes)
 

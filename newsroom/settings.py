@@ -278,7 +278,13 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's own handlers for "django" (a bare console one when DEBUG,
+        # mail to ADMINS, which we do not set) would print every line twice
+        # beside the root handler: everything goes to the root handler.
+        "django": {"handlers": [], "level": env_str("LOG_LEVEL", "INFO"), "propagate": True},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 # --- Scheduler (the Procfile's `scheduler` process) -----------------------

@@ -126,8 +126,21 @@ def _lookup(key: str) -> tuple[dict, HttpResponse | None]:
     return state, response
 
 
+# Query parameters that campaign and click trackers add and no view reads: a
+# shared link with ?utm_source=… or ?fbclid=… is the same page, so it is
+# served from the same cache entry instead of rendering once per click.
+TRACKING_PARAMS = frozenset({"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "igshid"})
+
+
+def _is_tracking(name: str) -> bool:
+    return name.startswith("utm_") or name in TRACKING_PARAMS
+
+
 def _page_key(request) -> str:
-    return "public-page:" + hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    pairs = [part for part in request.META.get("QUERY_STRING", "").split("&") if part]
+    kept = sorted(part for part in pairs if not _is_tracking(part.split("=", 1)[0]))
+    identity = request.path + ("?" + "&".join(kept) if kept else "")
+    return "public-page:" + hashlib.sha256(identity.encode()).hexdigest()
 
 
 def _conditional(request, response):

@@ -112,3 +112,24 @@ def test_page_past_the_end_and_bad_page_numbers_answer_404(client):
     assert client.get("/?page=2").status_code == 404
     assert client.get("/?page=abc").status_code == 404
     assert client.get(reverse("articles:home"), {"page": "0"}).status_code == 404
+
+
+def test_links_with_tracking_parameters_share_the_cached_page(client, django_assert_num_queries):
+    article = make_article(title="Shared piece")
+    url = article.get_absolute_url()
+    client.get(url)
+    with django_assert_num_queries(0):
+        shared = client.get(
+            url, {"utm_source": "newsletter", "utm_medium": "email", "fbclid": "x1"}
+        )
+    assert b"Shared piece" in shared.content
+
+
+def test_parameters_a_page_reads_still_make_their_own_entries(client):
+    make_article(title="Front piece")
+    assert b"Front piece" in client.get("/").content
+    assert client.get("/", {"page": "2"}).status_code == 404
+    assert client.get("/", {"page": "2", "utm_source": "x"}).status_code == 404
+    found = client.get("/search/", {"q": "front", "utm_campaign": "c"})
+    assert b"Front piece" in found.content
+    assert b"Front piece" not in client.get("/search/", {"q": "nothing-like-it"}).content

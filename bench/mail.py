@@ -221,6 +221,7 @@ def main(argv=None) -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=60, help="stop the send after this long")
     parser.add_argument("--raw-seconds", type=float, default=15)
+    parser.add_argument("--label", default="", help="added to the results file name, e.g. full")
     parser.add_argument("--child-start", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--child-raw", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -237,7 +238,8 @@ def main(argv=None) -> None:
     result = run(args.audience, args.workers, args.seconds, args.raw_seconds)
     print(json.dumps(result, indent=2))
     RESULTS.mkdir(parents=True, exist_ok=True)
-    path = RESULTS / f"mail-{args.audience}-w{args.workers}.json"
+    label = f"-{args.label}" if args.label else ""
+    path = RESULTS / f"mail-{args.audience}-w{args.workers}{label}.json"
     path.write_text(json.dumps(result, indent=2))
 
 

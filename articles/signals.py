@@ -11,6 +11,7 @@ from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, ArticleAuthor, Photo, Program, Series
+from articles.renditions import delete_files
 from articles.search import update_search_vector
 from authors.models import Author
 from newsroom import http_cache
@@ -32,8 +33,6 @@ def _index_article_tags(sender, instance, action, **kwargs):
 def _delete_photo_files(sender, instance, **kwargs):
     """A deleted photo's files go too, once the deletion is committed (a rolled-back
     delete keeps them). Photos in use cannot be deleted: articles protect them."""
-    from articles.renditions import delete_files  # the task module imports models
-
     image_name, renditions = instance.image.name, instance.renditions
     storage = instance.image.storage
     transaction.on_commit(

@@ -44,9 +44,10 @@ def main(argv=None) -> None:
 
     client = Client(HTTP_HOST="127.0.0.1")
     results = {}
+    targets = pages()
     dummy = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     with override_settings(CACHES=dummy):
-        for name, url in pages().items():
+        for name, url in targets.items():
             response = client.get(url)  # warm-up (and the status to report)
             if response.status_code != 200:
                 results[name] = {"status": response.status_code}
@@ -91,7 +92,7 @@ def main(argv=None) -> None:
     from django.core.cache import cache
 
     cache.clear()
-    for name, url in pages().items():
+    for name, url in targets.items():
         if results.get(name, {}).get("status") != 200:
             continue
         sep = "&" if "?" in url else "?"

@@ -130,9 +130,7 @@ def _record(row: Delivery, token: uuid.UUID, result: tuple[str, str], marks: Sen
     if kind == "retry":
         _retry_later(row, token, detail)
     else:
-        Delivery.objects.filter(pk=row.pk, claim=token).update(
-            state=State.FAILED, claim=None, lease_until=None, error=detail
-        )
+        _mark_failed(row, token, detail)
         subscriptions.suppress(address=row.subscriber.email, reason="bounce")
         logger.info("Delivery %s failed permanently (%s); address suppressed", row.pk, detail)
 
@@ -140,12 +138,7 @@ def _record(row: Delivery, token: uuid.UUID, result: tuple[str, str], marks: Sen
 def _retry_later(row: Delivery, token: uuid.UUID, detail: str) -> None:
     attempts = row.attempts  # already counts this attempt (the claim incremented it)
     if attempts >= settings.NEWSLETTER_MAX_ATTEMPTS:
-        Delivery.objects.filter(pk=row.pk, claim=token).update(
-            state=State.FAILED,
-            claim=None,
-            lease_until=None,
-            error=f"Gave up after {attempts} attempts: {detail}"[:500],
-        )
+        _mark_failed(row, token, f"Gave up after {attempts} attempts: {detail}")
         return
     backoff = settings.NEWSLETTER_RETRY_BACKOFF * 2 ** (attempts - 1)
     Delivery.objects.filter(pk=row.pk, claim=token).update(
@@ -154,6 +147,12 @@ def _retry_later(row: Delivery, token: uuid.UUID, detail: str) -> None:
         lease_until=None,
         next_attempt_at=timezone.now() + timedelta(seconds=backoff),
         error=detail[:500],
+    )
+
+
+def _mark_failed(row: Delivery, token: uuid.UUID, detail: str) -> None:
+    Delivery.objects.filter(pk=row.pk, claim=token).update(
+        state=State.FAILED, claim=None, lease_until=None, error=detail[:500]
     )
 
 

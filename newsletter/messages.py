@@ -67,7 +67,7 @@ def compose(
     """The message with its headers; ``links`` fills the personal-link placeholders.
 
     ``message_id`` and ``bodies`` (text, HTML) replace the generated Message-ID
-    and the personalised bodies; ``fastpath.EditionTemplate`` uses them.
+    and the personalised bodies; ``wire.EditionTemplate`` uses them.
     """
     newsletter = edition.newsletter
     list_unsubscribe = f"<{links['unsubscribe_url']}>"

@@ -159,10 +159,16 @@ def cancel(*, edition: Edition) -> bool:
 # --- Working the ledger -------------------------------------------------------
 
 
-def _claimable(now) -> Q:
-    return Q(state=State.QUEUED, next_attempt_at__lte=now) | Q(
-        state=State.SENDING, lease_until__lt=now
+def _due(now) -> tuple[Q, Q]:
+    """Rows a worker may take: those a dead worker left (lease run out), and waiting ones."""
+    return Q(state=State.SENDING, lease_until__lt=now), Q(
+        state=State.QUEUED, next_attempt_at__lte=now
     )
+
+
+def _claimable(now) -> Q:
+    expired, waiting = _due(now)
+    return expired | waiting
 
 
 def claim_batch(*, edition_id: int, size: int | None = None) -> tuple[uuid.UUID, list[Delivery]]:
@@ -187,10 +193,7 @@ def claim_batch(*, edition_id: int, size: int | None = None) -> tuple[uuid.UUID,
         # Rows a dead worker left first, then waiting rows in order: two
         # queries, each walking its own partial index (one query with OR
         # made PostgreSQL collect and sort every waiting row).
-        for due in (
-            Q(state=State.SENDING, lease_until__lt=now),
-            Q(state=State.QUEUED, next_attempt_at__lte=now),
-        ):
+        for due in _due(now):
             candidates = Delivery.objects.filter(due, edition_id=edition_id)
             if connection.features.has_select_for_update_skip_locked:
                 # Parallel workers each lock different rows and never wait for each other.

@@ -203,15 +203,15 @@ def public_page(view):
     def wrapped(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
+        # Set by the middleware, for anonymous readers only.
         state = getattr(request, "public_page_state", None)
-        from_middleware = state is not None
-        anonymous = from_middleware and _is_anonymous(request)
+        anonymous = state is not None
         response = view(request, *args, **kwargs)
         if hasattr(response, "render"):
             response = response.render()
         _finish(request, response, state or current_state(), anonymous)
-        if from_middleware:
-            response.public_page = anonymous
+        if anonymous:
+            response.public_page = True  # the middleware stores it and answers 304s
             return response
         return _conditional(request, response)
 

@@ -26,7 +26,7 @@ def _srcset(renditions) -> str:
     return ", ".join(f"{r.url} {r.width}w" for r in renditions)
 
 
-# (photo, image, listed renditions, storage URL, kind) -> source sets. Cleared
+# (image, listed renditions, storage URL, kind) -> source sets. Cleared
 # when full: a process sees a few thousand photos at most between restarts.
 _SOURCES: dict = {}
 _SOURCES_MAX = 4096
@@ -47,7 +47,6 @@ def _sources(photo, kind: str):
     """``_compute_sources``, once per set of renditions: they change only with the list."""
     renditions = photo.renditions or {}
     key = (
-        photo.pk,
         photo.image.name,
         renditions.get("image"),
         tuple(item.get("name") for item in renditions.get("items", ())),

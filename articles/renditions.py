@@ -13,10 +13,12 @@ import logging
 from pathlib import PurePath
 
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.tasks import task
 from PIL import Image
 
 from articles.models import Photo
+from newsroom import http_cache
 from newsroom.images.metadata import open_upright
 from newsroom.images.renditions import Spec, plan, render
 from newsroom.images.validation import FORMATS, CheckedImage
@@ -87,7 +89,11 @@ def generate_renditions(*, photo_id: int) -> bool:
         storage.delete(name)
     if not updated:
         logger.info("Photo %s changed while its renditions were made; discarded them.", photo_id)
-    return bool(updated)
+        return False
+    # The row was written with update() (no signal): pages cached since the
+    # upload show the full-size original until the public cache is dropped.
+    transaction.on_commit(http_cache.invalidate)
+    return True
 
 
 def delete_files(*, image_name: str, renditions: dict, storage) -> None:

@@ -207,6 +207,21 @@ def test_article_page_serves_the_lead_image_as_a_responsive_picture(client):
     assert "Crowds at dusk." in figure and "Photo by Jo Snap / Wire" in figure
 
 
+def test_renditions_made_after_a_page_was_cached_show_on_it(
+    client, django_capture_on_commit_callbacks
+):
+    """The worker makes renditions after the upload: pages cached before then
+    must not keep serving the full-size original."""
+    photo = make_photo(size=(1200, 800))
+    article = make_article(lead_photo=photo)
+    before = client.get(article.get_absolute_url()).content.decode()
+    assert "srcset" not in before
+    with django_capture_on_commit_callbacks(execute=True):
+        assert generate_renditions(photo_id=photo.pk)
+    after = client.get(article.get_absolute_url()).content.decode()
+    assert '<source type="image/webp"' in after and " 800w" in after
+
+
 def test_cards_use_the_lazy_16_9_crop(client):
     photo = photo_with_renditions((2000, 1500))
     make_article(lead_photo=photo)

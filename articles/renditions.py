@@ -10,6 +10,7 @@ load: no query per picture.
 import hashlib
 import io
 import logging
+from functools import partial
 from pathlib import PurePath
 
 from django.core.files.base import ContentFile
@@ -91,8 +92,8 @@ def generate_renditions(*, photo_id: int) -> bool:
         logger.info("Photo %s changed while its renditions were made; discarded them.", photo_id)
         return False
     # The row was written with update() (no signal): pages cached since the
-    # upload show the full-size original until the public cache is dropped.
-    transaction.on_commit(http_cache.invalidate)
+    # upload show the full-size original until they are dropped.
+    transaction.on_commit(partial(http_cache.invalidate, parts=True))
     return True
 
 

@@ -5,12 +5,14 @@ Signals rather than a process module because every path that saves content
 changes what is stored about the content itself.
 """
 
+from functools import partial
+
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
-from articles.models import Article, ArticleAuthor, Photo, Program, Series
+from articles.models import Article, ArticleAuthor, Correction, Photo, Program, Series
 from articles.renditions import delete_files
 from articles.search import update_search_vector
 from authors.models import Author
@@ -40,14 +42,27 @@ def _delete_photo_files(sender, instance, **kwargs):
     )
 
 
-def _content_changed(**kwargs):
+def _content_changed(sender=None, **kwargs):
+    # A piece's own edit changes only its version, which the stored parts of
+    # its page are keyed by; anything else may show on many pieces' pages.
+    drop = partial(http_cache.invalidate, parts=sender is not Article)
     # Now, so this request's own later reads see fresh pages; and again after
     # commit, because a reader may have cached the old page in between.
-    http_cache.invalidate()
-    transaction.on_commit(http_cache.invalidate)
+    drop()
+    transaction.on_commit(drop)
 
 
-for model in (Article, ArticleAuthor, Photo, Series, Program, Author, Tag, TaggedItem):
+for model in (
+    Article,
+    ArticleAuthor,
+    Correction,
+    Photo,
+    Series,
+    Program,
+    Author,
+    Tag,
+    TaggedItem,
+):
     post_save.connect(_content_changed, sender=model, dispatch_uid=f"public-cache-save-{model}")
     post_delete.connect(_content_changed, sender=model, dispatch_uid=f"public-cache-del-{model}")
 for through in (Article.further_reading.through, Program.experts.through, TaggedItem):

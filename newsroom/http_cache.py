@@ -27,6 +27,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.csp import CSP, build_policy
 from django.utils.http import http_date, parse_http_date_safe
 
+from newsroom import fragments
+
 STATE_KEY = "public-pages:state"
 
 # Callables answering "when does the public site next change by itself?"
@@ -62,9 +64,13 @@ def current_state() -> dict:
     return _fresh(cache.get(STATE_KEY))
 
 
-def invalidate() -> None:
-    """Forget every cached public page (something a reader can see has changed)."""
-    cache.delete(STATE_KEY)
+def invalidate(*, parts: bool = False) -> None:
+    """Forget every cached public page (something a reader can see has changed),
+    and with ``parts`` every stored page part (it may show on many pages)."""
+    if parts:
+        cache.delete_many([STATE_KEY, fragments.SHARED_KEY])
+    else:
+        cache.delete(STATE_KEY)
 
 
 def _is_anonymous(request) -> bool:
@@ -112,9 +118,14 @@ def _store(key: str, response, state: dict) -> None:
     cache.set(key, stored, timeout)
 
 
-def _lookup(key: str) -> tuple[dict, HttpResponse | None]:
-    """The current state and, if stored under it, the page: one cache round trip."""
-    found = cache.get_many([STATE_KEY, key])
+def _lookup(request, key: str) -> tuple[dict, HttpResponse | None]:
+    """The current state and, if stored under it, the page: one cache round trip.
+
+    It reads the page parts' shared token too, for a page that has to render
+    (``fragments.shared_token``).
+    """
+    found = cache.get_many([STATE_KEY, fragments.SHARED_KEY, key])
+    request.page_parts_token = found.get(fragments.SHARED_KEY)
     state = _fresh(found.get(STATE_KEY))
     stored = found.get(key)
     if stored is None or stored[0] != state["token"]:
@@ -180,7 +191,7 @@ class PublicPageCacheMiddleware:
         ):
             return self.get_response(request)
         key = _page_key(request)
-        state, response = _lookup(key)
+        state, response = _lookup(request, key)
         if response is not None:
             return _conditional(request, response)
         request.public_page_state = state

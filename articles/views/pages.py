@@ -1,6 +1,8 @@
 """Reading pages: home, article, and the series / program / tag listings."""
 
+from collections.abc import Callable
 from datetime import timedelta
+from functools import cache as cache_once
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -11,9 +13,11 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
+    Prefetch,
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -23,7 +27,8 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
 from articles import structured_data as sd
-from articles.models import Article, Program, Series
+from articles.models import Article, ArticleAuthor, Program, Series
+from newsroom import fragments
 from newsroom.pagination import WindowPaginationMixin
 
 PAGE_SIZE = 20
@@ -58,30 +63,46 @@ def series_sections(per_series: int = PER_SERIES) -> list[dict]:
     return list(sections.values())
 
 
-def further_reading(article: Article, tag_ids: list[int], limit: int = FURTHER_READING) -> list:
+class FurtherReading:
     """The pieces listed under "Further reading", chosen by ``pick_further_reading``.
 
     The choice (a few ids) is kept in the cache per version of the piece for
     ``FURTHER_READING_CACHE_SECONDS``: scoring is two thirds of an article
     page's render, and a page re-renders after every change anywhere on the
-    site. The pieces themselves are read each time, live only, so one
+    site. ``versions`` are the chosen pieces still live, with when each last
+    changed, read fresh each time (one query, no objects built), so one
     unpublished since drops out at once; one published since may join the
-    list when the choice expires.
+    list when the choice expires. Calling it gives the pieces themselves,
+    read on first use: a page drawn from stored parts never needs them.
+    ``tag_ids`` is called only to choose.
     """
-    timeout = settings.FURTHER_READING_CACHE_SECONDS
-    key = f"further-reading:{article.pk}:{article.updated_at.timestamp()}:{limit}"
-    chosen = cache.get(key) if timeout > 0 else None
-    if chosen is None:
-        pieces = pick_further_reading(article, tag_ids, limit)
-        if timeout > 0:
-            cache.set(key, [piece.pk for piece in pieces], timeout)
-        return pieces
-    if not chosen:
-        return []
-    found = {
-        piece.pk: piece for piece in Article.objects.live().filter(pk__in=chosen).for_listing()
-    }
-    return [found[pk] for pk in chosen if pk in found]
+
+    def __init__(
+        self, article: Article, tag_ids: Callable[[], list[int]], limit: int = FURTHER_READING
+    ):
+        timeout = settings.FURTHER_READING_CACHE_SECONDS
+        key = f"further-reading:{article.pk}:{article.updated_at.timestamp()}:{limit}"
+        chosen = cache.get(key) if timeout > 0 else None
+        self.pieces = None
+        if chosen is None:
+            self.pieces = pick_further_reading(article, tag_ids(), limit)
+            if timeout > 0:
+                cache.set(key, [piece.pk for piece in self.pieces], timeout)
+            self.versions = [(piece.pk, piece.updated_at) for piece in self.pieces]
+        elif chosen:
+            live = Article.objects.live().filter(pk__in=chosen).values_list("pk", "updated_at")
+            changed = dict(live)
+            self.versions = [(pk, changed[pk]) for pk in chosen if pk in changed]
+        else:
+            self.versions = []
+
+    def __call__(self) -> list:
+        if self.pieces is None:
+            ids = [pk for pk, _ in self.versions]
+            found = Article.objects.live().filter(pk__in=ids).for_listing() if ids else []
+            by_pk = {piece.pk: piece for piece in found}
+            self.pieces = [by_pk[pk] for pk in ids if pk in by_pk]
+        return self.pieces
 
 
 def pick_further_reading(article: Article, tag_ids: list[int], limit: int) -> list:
@@ -170,19 +191,46 @@ class HomeView(WindowPaginationMixin, ListView):
 
 
 class ArticleDetailView(DetailView):
+    """One piece. Its regions are kept rendered per version (``article_context``):
+    when a change elsewhere drops the page cache, the page renders again from
+    them, with the piece's row and its further reading's versions as its only
+    queries."""
+
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
     def get_queryset(self):
-        return (
-            Article.objects.live()
-            .for_listing()
-            .select_related("series__program")
-            .prefetch_related("tags")
-        )
+        return Article.objects.live().select_related("series__program", "lead_photo")
+
+    def get_object(self, queryset=None):
+        # Before the row: it brings the series and photo, which the token guards.
+        self.parts_token = fragments.shared_token(self.request)
+        return super().get_object(queryset)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | article_context(self.object)
+        context = super().get_context_data(**kwargs)
+        context |= article_context(self.object, parts_token=self.parts_token)
+        self.parts = context["parts"]
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response.add_post_render_callback(self.parts.save)
+        return response
+
+
+# What the article page's regions show besides the row itself.
+ARTICLE_PREFETCHES = (
+    Prefetch(
+        "article_authors",
+        queryset=ArticleAuthor.objects.select_related("author").order_by("position"),
+    ),
+    "tags",
+)
+
+
+def _stamp(moment) -> str:
+    return moment.isoformat() if moment else "-"
 
 
 def displayed_update(article: Article):
@@ -199,35 +247,66 @@ def displayed_update(article: Article):
     return max(moments) if moments else None
 
 
-def article_context(article: Article, *, preview: bool = False) -> dict:
+def article_context(
+    article: Article, *, preview: bool = False, parts_token: str | None = None
+) -> dict:
     """Everything the article template shows besides the article itself.
 
     Shared by the public page and the staff preview, so a preview is the page.
-    Corrections are queried only for pieces that have one (``last_updated`` set).
+    The public page's regions are kept rendered (``parts``, see
+    ``newsroom.fragments``, with the shared token read before the piece) under
+    the versions of the piece and of its further reading; authors, tags,
+    corrections, the further reading's cards and the JSON-LD are read or
+    worked out only when a region showing them renders.
+    Corrections are queried only for pieces that have one (``last_updated``).
     """
-    tags = list(article.tags.all())
+
+    @cache_once
+    def tags():
+        # Prefetched, so the authors' prefetch (``ARTICLE_PREFETCHES``) skips them.
+        prefetch_related_objects([article], "tags")
+        return list(article.tags.all())
+
+    @cache_once
+    def corrections():
+        return list(article.corrections.all()) if article.last_updated else []
+
+    further = FurtherReading(article, lambda: [tag.pk for tag in tags()])
+    parts = None
+    if not preview:
+        parts = fragments.Parts(
+            "article",
+            article.pk,
+            *(_stamp(moment) for moment in (article.updated_at, article.last_updated)),
+            _stamp(article.published_at),
+            *(f"{pk}@{_stamp(moment)}" for pk, moment in further.versions),
+            token=parts_token or fragments.shared_token(),
+            prepare=lambda: prefetch_related_objects([article], *ARTICLE_PREFETCHES),
+        )
     image = sd.social_image(article)
     canonical = sd.canonical_url(article)
-    corrections = list(article.corrections.all()) if article.last_updated else []
     context = {
+        "parts": parts,
         "tags": tags,
         "corrections": corrections,
-        "further": further_reading(article, [tag.pk for tag in tags]),
+        "further": further,
         "social_image": image,
         "canonical": canonical,
         "updated": displayed_update(article),
         "share_links": share_links(article.title, canonical),
         "preview": preview,
     }
-    if not preview:
-        crumbs = (
-            [(article.series.name, article.series.get_absolute_url())] if article.series else []
-        )
-        crumbs.append((article.title, article.get_absolute_url()))
-        context["structured_data"] = [
-            sd.json_ld(sd.news_article(article, tags=tags, image=image, corrections=corrections)),
-            sd.json_ld(sd.breadcrumbs(*crumbs)),
-        ]
+    if parts is not None:
+
+        def structured_data():
+            crumbs = (
+                [(article.series.name, article.series.get_absolute_url())] if article.series else []
+            )
+            crumbs.append((article.title, article.get_absolute_url()))
+            news = sd.news_article(article, tags=tags(), image=image, corrections=corrections())
+            return [sd.json_ld(news), sd.json_ld(sd.breadcrumbs(*crumbs))]
+
+        context["structured_data"] = lambda: parts.value("structured_data", structured_data)
     return context
 
 

@@ -2,6 +2,7 @@ from datetime import datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -30,3 +31,25 @@ def with_article(phrase: str) -> str:
     if not phrase or phrase.split()[0].lower() in {"a", "an", "the"}:
         return phrase
     return ("an " if phrase[0].lower() in "aeiou" else "a ") + phrase
+
+
+class PartNode(template.Node):
+    def __init__(self, name: str, nodelist):
+        self.name, self.nodelist = name, nodelist
+
+    def render(self, context):
+        parts = context.get("parts")
+        if parts is None:
+            return self.nodelist.render(context)
+        return mark_safe(parts.render(self.name, lambda: str(self.nodelist.render(context))))
+
+
+@register.tag
+def part(parser, token):
+    """``{% part "name" %}…{% endpart %}``: a region kept rendered (``newsroom.fragments``)."""
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError('Usage: {% part "name" %}…{% endpart %}')
+    nodelist = parser.parse(("endpart",))
+    parser.delete_first_token()
+    return PartNode(bits[1][1:-1], nodelist)

@@ -69,7 +69,7 @@ def test_further_reading_scores_only_the_newest_pieces_per_tag(client, monkeypat
     make_article(title="Grid 2", tags=["grid"], published_at=_ago(2))
     make_article(title="Grid draft", tags=["grid"], status=Article.Status.DRAFT)
     article.further_reading.add(picked)
-    further = client.get(article.get_absolute_url()).context["further"]
+    further = client.get(article.get_absolute_url()).context["further"]()
     # The piece itself takes no slot; the older grid piece falls outside the newest two.
     assert [a.title for a in further] == ["Old but picked", "Grid 2", "Grid 3"]
 
@@ -80,7 +80,7 @@ def test_further_reading_ranks_shared_tags_within_the_bound(client, monkeypatch)
     make_article(title="Grid only", tags=["grid"], published_at=_ago(1))
     make_article(title="Both, older", tags=["grid", "hydro"], published_at=_ago(4))
     make_article(title="Hydro only", tags=["hydro"], published_at=_ago(2))
-    further = client.get(article.get_absolute_url()).context["further"]
+    further = client.get(article.get_absolute_url()).context["further"]()
     assert [a.title for a in further] == ["Both, older", "Grid only", "Hydro only"]
 
 
@@ -138,7 +138,7 @@ def test_further_reading_choice_is_kept_but_reads_only_live_pieces(client):
     leaving = make_article(title="Grid leaving", tags=["grid"], published_at=_ago(1))
     make_article(title="Grid staying", tags=["grid"], published_at=_ago(2))
     url = article.get_absolute_url()
-    assert [a.title for a in client.get(url).context["further"]] == [
+    assert [a.title for a in client.get(url).context["further"]()] == [
         "Grid leaving",
         "Grid staying",
     ]
@@ -146,10 +146,10 @@ def test_further_reading_choice_is_kept_but_reads_only_live_pieces(client):
     leaving.save()
     make_article(title="Grid newcomer", tags=["grid"], published_at=_ago(0.2))
     # Unpublished: gone at once. Published since: not until the choice is made again.
-    assert [a.title for a in client.get(url).context["further"]] == ["Grid staying"]
+    assert [a.title for a in client.get(url).context["further"]()] == ["Grid staying"]
     article.dek = "Edited."
     article.save()
-    assert [a.title for a in client.get(url).context["further"]] == [
+    assert [a.title for a in client.get(url).context["further"]()] == [
         "Grid newcomer",
         "Grid staying",
     ]
@@ -158,10 +158,10 @@ def test_further_reading_choice_is_kept_but_reads_only_live_pieces(client):
 def test_further_reading_choice_expires(client, settings):
     article = make_article(tags=["grid"], published_at=_ago(0.5))
     url = article.get_absolute_url()
-    assert client.get(url).context["further"] == []
+    assert client.get(url).context["further"]() == []
     make_article(title="Grid newcomer", tags=["grid"], published_at=_ago(0.2))
-    assert client.get(url).context["further"] == []
+    assert client.get(url).context["further"]() == []
     with time_machine.travel(
         timezone.now() + timedelta(seconds=settings.FURTHER_READING_CACHE_SECONDS + 1)
     ):
-        assert [a.title for a in client.get(url).context["further"]] == ["Grid newcomer"]
+        assert [a.title for a in client.get(url).context["further"]()] == ["Grid newcomer"]

@@ -186,7 +186,7 @@ def test_further_reading_puts_hand_picked_first_then_shared_tags_then_series(cli
     make_article(title="Unrelated", tags=["z"])
     make_article(title="Draft picked", status=Article.Status.DRAFT)
     article.further_reading.add(picked, Article.objects.get(title="Draft picked"))
-    further = client.get(article.get_absolute_url()).context["further"]
+    further = client.get(article.get_absolute_url()).context["further"]()
     assert further == [picked, two_tags, one_tag, same_series]
 
 

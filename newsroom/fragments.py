@@ -1,0 +1,120 @@
+"""Parts of a page kept rendered per version of the object they show.
+
+The public page cache (``newsroom.http_cache``) drops every page at once when
+anything a reader can see changes: after each publish, every article page
+renders again. Most of an article page does not change with that publish:
+its header, body, byline and topics depend only on the piece itself and on
+the shared things it shows (its authors, series, program, photo, tags).
+
+A ``Parts`` entry holds such regions of one page, rendered, under a key that
+names the object's version (an article's ``updated_at`` and the like, so an
+edit of the object itself misses) and the release of the code (so a deploy
+with new templates misses). Changes to the shared things replace the
+"shared" token instead (``http_cache.invalidate(parts=True)``); each entry
+carries the token it was rendered under and counts only while that token is
+current, the same scheme as the page cache's state. The token is read before
+the data the regions show (``shared_token``), so a change landing in between
+leaves what this render stores already out of date, never current.
+
+In a template, ``{% load newsroom %}{% part "name" %}…{% endpart %}`` prints
+the stored region, or renders it and keeps it. A view passes ``parts`` in
+the context and stores what was rendered once the response has been
+(``Parts.save``). Without ``parts`` in the context (a staff preview), the
+region simply renders.
+"""
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from functools import cache as once
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+
+SHARED_KEY = "page-parts:shared"
+# What the stored markup is written by (``release``).
+RELEASE_FOLDERS = ("templates", "articles", "authors", "newsroom")
+RELEASE_SETTINGS = ("SITE_URL", "SITE_NAME", "MEDIA_URL", "STATIC_URL")
+
+
+@once
+def release() -> str:
+    """A fingerprint of the code, templates and settings this process renders with.
+
+    Stored parts are markup: a deploy that changes how it is written, or the
+    site's address or name, must not serve what the old one wrote. Content,
+    not modification times, so every node of one release agrees.
+    """
+    digest = hashlib.sha256()
+    for name in RELEASE_SETTINGS:
+        digest.update(f"{name}={getattr(settings, name, '')};".encode())
+    base = Path(settings.BASE_DIR)
+    for folder in RELEASE_FOLDERS:
+        for path in sorted((base / folder).rglob("*")):
+            if path.suffix in {".py", ".html"} and path.is_file():
+                digest.update(str(path.relative_to(base)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def shared_token(request=None) -> str:
+    """The current shared token: the one the page-cache lookup read with the
+    page, if it ran for this request, else read now (and made, when missing)."""
+    token = getattr(request, "page_parts_token", None)
+    if token is None:
+        token = cache.get(SHARED_KEY)
+    if token is None:
+        # add() so concurrent first requests agree on one token.
+        cache.add(SHARED_KEY, uuid.uuid4().hex, None)
+        token = cache.get(SHARED_KEY)
+    return token
+
+
+class Parts:
+    """The stored regions of one page, looked up at once; regions rendered on a miss are kept."""
+
+    def __init__(
+        self,
+        *identity,
+        token: str,
+        prepare: Callable | None = None,
+        timeout: int | None = None,
+    ):
+        """``identity`` names the object's version; ``token`` is ``shared_token()``, read
+        before the object; ``prepare`` (say, prefetching what the regions show) runs
+        once, before the first region that has to be rendered."""
+        self.token = token
+        self.prepare = prepare
+        self.timeout = settings.PAGE_PARTS_CACHE_SECONDS if timeout is None else timeout
+        self.key = "page-parts:" + ":".join(str(part) for part in (*identity, release()))
+        self.found: dict = {}
+        self.rendered: dict = {}
+        if self.timeout > 0:
+            stored = cache.get(self.key)
+            if stored is not None and stored[0] == token:
+                self.found = stored[1]
+
+    def render(self, name: str, render: Callable[[], str]) -> str:
+        """The stored region ``name``, or ``render()``'s markup, kept."""
+        return self.value(name, render)
+
+    def value(self, name: str, compute: Callable):
+        """A stored value (markup, or say the JSON-LD) or ``compute()``'s, kept."""
+        if name in self.found:
+            return self.found[name]
+        if name not in self.rendered:
+            self.ready()
+            self.rendered[name] = compute()
+        return self.rendered[name]
+
+    def ready(self) -> None:
+        """Run ``prepare``, once: before rendering, or before the view reads what it loads."""
+        if self.prepare is not None:
+            prepare, self.prepare = self.prepare, None
+            prepare()
+
+    def save(self, response=None) -> None:
+        """Store what this render added (a post-render callback of the response)."""
+        if self.rendered and self.timeout > 0 and getattr(response, "status_code", 200) == 200:
+            cache.set(self.key, (self.token, self.found | self.rendered), self.timeout)

@@ -87,7 +87,8 @@ class Parts:
         self.token = token
         self.prepare = prepare
         self.timeout = settings.PAGE_PARTS_CACHE_SECONDS if timeout is None else timeout
-        self.key = "page-parts:" + ":".join(str(part) for part in (*identity, release()))
+        identity = ":".join(str(part) for part in (*identity, release()))
+        self.key = "page-parts:" + hashlib.sha256(identity.encode()).hexdigest()
         self.found: dict = {}
         self.rendered: dict = {}
         if self.timeout > 0:

@@ -177,3 +177,10 @@ def test_further_reading_is_kept_with_the_versions_of_its_pieces(
         leaving.save()
     shown = page(client, piece)
     assert "Related one, retitled" in shown and "Related two" not in shown
+
+
+def test_a_piece_with_much_further_reading_keeps_a_valid_cache_key(client, piece):
+    for n in range(8):
+        piece.further_reading.add(make_article(title=f"Picked {n}"))
+    assert "Further reading" in page(client, piece)
+    assert len(fragments.Parts(*range(1000), token="t").key) < 250

@@ -58,12 +58,10 @@ def release() -> str:
     return digest.hexdigest()[:12]
 
 
-def shared_token(request=None) -> str:
-    """The current shared token: the one the page-cache lookup read with the
-    page, if it ran for this request, else read now (and made, when missing)."""
-    token = getattr(request, "page_parts_token", None)
-    if token is None:
-        token = cache.get(SHARED_KEY)
+def shared_token() -> str:
+    """The current shared token (made when missing). Read it before the data the
+    regions show, and pass it to ``Parts``."""
+    token = cache.get(SHARED_KEY)
     if token is None:
         # add() so concurrent first requests agree on one token.
         cache.add(SHARED_KEY, uuid.uuid4().hex, None)

@@ -118,14 +118,9 @@ def _store(key: str, response, state: dict) -> None:
     cache.set(key, stored, timeout)
 
 
-def _lookup(request, key: str) -> tuple[dict, HttpResponse | None]:
-    """The current state and, if stored under it, the page: one cache round trip.
-
-    It reads the page parts' shared token too, for a page that has to render
-    (``fragments.shared_token``).
-    """
-    found = cache.get_many([STATE_KEY, fragments.SHARED_KEY, key])
-    request.page_parts_token = found.get(fragments.SHARED_KEY)
+def _lookup(key: str) -> tuple[dict, HttpResponse | None]:
+    """The current state and, if stored under it, the page: one cache round trip."""
+    found = cache.get_many([STATE_KEY, key])
     state = _fresh(found.get(STATE_KEY))
     stored = found.get(key)
     if stored is None or stored[0] != state["token"]:
@@ -191,7 +186,7 @@ class PublicPageCacheMiddleware:
         ):
             return self.get_response(request)
         key = _page_key(request)
-        state, response = _lookup(request, key)
+        state, response = _lookup(key)
         if response is not None:
             return _conditional(request, response)
         request.public_page_state = state

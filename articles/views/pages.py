@@ -204,7 +204,7 @@ class ArticleDetailView(DetailView):
 
     def get_object(self, queryset=None):
         # Before the row: it brings the series and photo, which the token guards.
-        self.parts_token = fragments.shared_token(self.request)
+        self.parts_token = fragments.shared_token()
         return super().get_object(queryset)
 
     def get_context_data(self, **kwargs):

@@ -15,6 +15,7 @@ def search_view(request):
     if filters.q.strip():
         results = engine.search(filters.q, series=filters.series, expert=filters.expert)
         page = window(request, results.for_listing(), PAGE_SIZE)
+        engine.complete_headlines(page.object_list, filters.q)
         for article in page.object_list:
             article.snippet = engine.snippet(article, filters.q)
     return render(

@@ -96,6 +96,23 @@ def test_results_page_highlights_the_words_and_escapes_the_text(client):
     assert "<script>" not in body and "&lt;script&gt;" in body
 
 
+def _long_body(middle: str) -> str:
+    filler = "<p>" + "Ordinary words about budgets and committees. " * 80 + "</p>"
+    return filler + f"<p>{middle}</p>" + filler
+
+
+@on_postgres
+def test_a_match_deep_in_a_long_body_is_still_highlighted(client, django_assert_num_queries):
+    from articles import search as engine
+
+    body = _long_body("The desalination plant opened.")
+    assert body.index("desalination") > engine.HEADLINE_BODY_CHARS
+    make_article(title="Water", body=body)
+    make_article(title="Early", body="<p>A desalination plant, first thing.</p>" + body)
+    page = client.get(reverse("articles:search"), {"q": "desalination"}).content.decode()
+    assert page.count("<mark>desalination</mark>") == 2
+
+
 def test_empty_query_shows_the_form_without_results(client):
     make_article(title="Anything")
     response = client.get(reverse("articles:search"))

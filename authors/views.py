@@ -3,6 +3,7 @@ from django.urls import reverse
 from django.views.generic import ListView
 
 from authors.models import Author
+from newsroom import fragments
 from newsroom import structured_data as sd
 from newsroom.pagination import WindowPaginationMixin
 
@@ -31,7 +32,7 @@ class AuthorListView(WindowPaginationMixin, ListView):
         )
 
 
-class AuthorDetailView(WindowPaginationMixin, ListView):
+class AuthorDetailView(fragments.CardPartsMixin, WindowPaginationMixin, ListView):
     """An expert's profile with their live pieces, newest first."""
 
     template_name = "authors/author_detail.html"

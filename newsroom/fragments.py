@@ -16,6 +16,9 @@ current, the same scheme as the page cache's state. The token is read before
 the data the regions show (``shared_token``), so a change landing in between
 leaves what this render stores already out of date, never current.
 
+``PartsBatch`` does the same for many objects of one kind at once (the cards
+of a listing page): one entry per object, all read in one round trip.
+
 In a template, ``{% load newsroom %}{% part "name" %}…{% endpart %}`` prints
 the stored region, or renders it and keeps it. A view passes ``parts`` in
 the context and stores what was rendered once the response has been
@@ -69,6 +72,17 @@ def shared_token() -> str:
     return token
 
 
+def _key(*identity) -> str:
+    """A cache key for these parts of this version under this release (hashed: versions
+    of several objects overrun a cache key's length)."""
+    name = ":".join(str(part) for part in (*identity, release()))
+    return "page-parts:" + hashlib.sha256(name.encode()).hexdigest()
+
+
+def _timeout(timeout: int | None) -> int:
+    return settings.PAGE_PARTS_CACHE_SECONDS if timeout is None else timeout
+
+
 class Parts:
     """The stored regions of one page, looked up at once; regions rendered on a miss are kept."""
 
@@ -84,9 +98,8 @@ class Parts:
         once, before the first region that has to be rendered."""
         self.token = token
         self.prepare = prepare
-        self.timeout = settings.PAGE_PARTS_CACHE_SECONDS if timeout is None else timeout
-        identity = ":".join(str(part) for part in (*identity, release()))
-        self.key = "page-parts:" + hashlib.sha256(identity.encode()).hexdigest()
+        self.timeout = _timeout(timeout)
+        self.key = _key(*identity)
         self.found: dict = {}
         self.rendered: dict = {}
         if self.timeout > 0:
@@ -117,3 +130,65 @@ class Parts:
         """Store what this render added (a post-render callback of the response)."""
         if self.rendered and self.timeout > 0 and getattr(response, "status_code", 200) == 200:
             cache.set(self.key, (self.token, self.found | self.rendered), self.timeout)
+
+
+class PartsBatch:
+    """Regions of many objects of one kind, looked up in one round trip.
+
+    ``versions`` maps each object's id to what names its version. Each object
+    has one entry holding its regions by name (a card's variants), checked
+    against ``token`` like a ``Parts`` entry; regions rendered on a miss are
+    added and stored by ``save``.
+    """
+
+    def __init__(self, kind: str, versions: dict, *, token: str, timeout: int | None = None):
+        self.token = token
+        self.timeout = _timeout(timeout)
+        self.keys = {pk: _key(kind, pk, *version) for pk, version in versions.items()}
+        self.entries: dict = {}
+        self.changed: set = set()
+        if self.timeout > 0 and self.keys:
+            found = cache.get_many(list(self.keys.values()))
+            for pk, key in self.keys.items():
+                stored = found.get(key)
+                if stored is not None and stored[0] == token:
+                    self.entries[pk] = stored[1]
+
+    def render(self, pk, name: str, render: Callable[[], str]) -> str:
+        """Object ``pk``'s stored region ``name``, or ``render()``'s markup, kept."""
+        if pk not in self.keys:
+            return render()
+        regions = self.entries.setdefault(pk, {})
+        if name not in regions:
+            regions[name] = str(render())
+            self.changed.add(pk)
+        return regions[name]
+
+    def save(self, response=None) -> None:
+        """Store the entries this render added to (a post-render callback)."""
+        if self.changed and self.timeout > 0 and getattr(response, "status_code", 200) == 200:
+            entries = {self.keys[pk]: (self.token, self.entries[pk]) for pk in self.changed}
+            cache.set_many(entries, self.timeout)
+
+
+class CardPartsMixin:
+    """For a list view: each card (``{% card %}``) kept rendered per version of its
+    piece, so after a change elsewhere drops the page cache the page renders again
+    without drawing the cards of pieces that did not change. ``pieces_shown``
+    names every piece with a card on the page (each has ``updated_at``)."""
+
+    def get(self, request, *args, **kwargs):
+        # Before the pieces are read: they bring their series and photos.
+        self.cards_token = shared_token()
+        return super().get(request, *args, **kwargs)
+
+    def pieces_shown(self, context) -> list:
+        return list(context["articles"])
+
+    def render_to_response(self, context, **response_kwargs):
+        shown = self.pieces_shown(context)
+        versions = {piece.pk: (piece.updated_at.isoformat(),) for piece in shown}
+        context["cards"] = cards = PartsBatch("card", versions, token=self.cards_token)
+        response = super().render_to_response(context, **response_kwargs)
+        response.add_post_render_callback(cards.save)
+        return response

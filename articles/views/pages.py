@@ -170,7 +170,7 @@ def share_links(title: str, url: str) -> list[tuple[str, str]]:
     ]
 
 
-class HomeView(WindowPaginationMixin, ListView):
+class HomeView(fragments.CardPartsMixin, WindowPaginationMixin, ListView):
     """The front page: a featured piece, the latest, a section per series; later pages list only."""
 
     template_name = "articles/home.html"
@@ -188,6 +188,11 @@ class HomeView(WindowPaginationMixin, ListView):
             context["featured"], context["articles"] = articles[0], articles[1:]
             context["sections"] = series_sections()
         return context
+
+    def pieces_shown(self, context) -> list:
+        featured = [context["featured"]] if context.get("featured") else []
+        sections = context.get("sections", [])
+        return [*featured, *context["articles"], *(p for s in sections for p in s["articles"])]
 
 
 class ArticleDetailView(DetailView):
@@ -310,7 +315,7 @@ def article_context(
     return context
 
 
-class _ArticleListView(WindowPaginationMixin, ListView):
+class _ArticleListView(fragments.CardPartsMixin, WindowPaginationMixin, ListView):
     """Live pieces belonging to one object (series, program, tag), newest first.
 
     Subclasses name where the object comes from, how articles point at it, and

@@ -9,6 +9,7 @@ import re
 import pytest
 from django import template
 from django.core.cache import cache
+from django.urls import reverse
 from taggit.models import Tag
 
 from articles.models import Article
@@ -184,3 +185,56 @@ def test_a_piece_with_much_further_reading_keeps_a_valid_cache_key(client, piece
         piece.further_reading.add(make_article(title=f"Picked {n}"))
     assert "Further reading" in page(client, piece)
     assert len(fragments.Parts(*range(1000), token="t").key) < 250
+
+
+# --- Cards on listing pages ----------------------------------------------------
+
+
+def cards_drawn(response) -> int:
+    return sum(t.name == "includes/article_card.html" for t in response.templates)
+
+
+def test_after_a_publish_the_home_page_draws_only_the_cards_that_changed(
+    client, django_capture_on_commit_callbacks
+):
+    for n in range(3):
+        make_article(title=f"Older {n}", authors=[make_author()])
+    first = client.get("/")
+    assert cards_drawn(first) == 3
+    publish_another(django_capture_on_commit_callbacks)
+    again = client.get("/")
+    # The new piece's card (featured) and the former featured piece's, now in the list.
+    assert cards_drawn(again) == 2
+    cache.clear()
+    fresh = client.get("/")
+    assert cards_drawn(fresh) == 4
+    assert without_nonces(again.content.decode()) == without_nonces(fresh.content.decode())
+
+
+def test_cards_show_changes_to_their_piece_and_to_what_they_show_at_once(
+    client, django_capture_on_commit_callbacks
+):
+    author = make_author(name="Ada Fellow")
+    series = make_series(name="Trade Notes")
+    article = make_article(title="On tariffs", authors=[author], tags=["trade"], series=series)
+    tag_page = reverse("articles:tag", args=["trade"])
+    assert "Ada Fellow" in client.get(tag_page).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        author.name = "Ada Renamed"
+        author.save()
+    assert "Ada Renamed" in client.get(tag_page).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.title = "On tariffs, revised"
+        article.save()
+    assert "On tariffs, revised" in client.get(tag_page).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        series.name = "Trade Letters"
+        series.save()
+    assert "Trade Letters" in client.get(tag_page).content.decode()
+
+
+def test_search_cards_keep_each_query_s_own_snippet(client):
+    make_article(title="Water", body="<p>Upstream dams change how rivers flow.</p>")
+    for word in ("dams", "rivers"):
+        page = client.get("/search/", {"q": word}).content.decode()
+        assert f"<mark>{word}</mark>" in page

@@ -168,12 +168,15 @@ def plot(labels: list[str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", nargs="+", default=["1k", "100k"])
+    parser.add_argument(
+        "--compare", nargs="+", default=["run3"], help="earlier runs kept as *-<name>.json"
+    )
     args = parser.parse_args()
     for label in args.sizes:
         print(http_table(label), "\n")
         print(queries_table(label), "\n")
-        print(before_after(label), "\n")
-        print(before_after(label, "before"), "\n")
+        for before in args.compare:
+            print(before_after(label, before), "\n")
     print(mail_table())
     plot(args.sizes)
 

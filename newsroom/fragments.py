@@ -41,14 +41,24 @@ RELEASE_FOLDERS = ("templates", "articles", "authors", "newsroom")
 RELEASE_SETTINGS = ("SITE_URL", "SITE_NAME", "MEDIA_URL", "STATIC_URL")
 
 
-@once
 def release() -> str:
     """A fingerprint of the code, templates and settings this process renders with.
 
     Stored parts are markup: a deploy that changes how it is written, or the
-    site's address or name, must not serve what the old one wrote. Content,
-    not modification times, so every node of one release agrees.
+    site's address or name, must not serve what the old one wrote. By content,
+    so every node of one release agrees, worked out once per process; under
+    ``DEBUG`` by modification times on every call, so a template edited while
+    the development server runs shows at once.
     """
+    return _fingerprint(by_content=False) if settings.DEBUG else _release()
+
+
+@once
+def _release() -> str:
+    return _fingerprint(by_content=True)
+
+
+def _fingerprint(*, by_content: bool) -> str:
     digest = hashlib.sha256()
     for name in RELEASE_SETTINGS:
         digest.update(f"{name}={getattr(settings, name, '')};".encode())
@@ -57,7 +67,10 @@ def release() -> str:
         for path in sorted((base / folder).rglob("*")):
             if path.suffix in {".py", ".html"} and path.is_file():
                 digest.update(str(path.relative_to(base)).encode())
-                digest.update(path.read_bytes())
+                if by_content:
+                    digest.update(path.read_bytes())
+                else:
+                    digest.update(str(path.stat().st_mtime_ns).encode())
     return digest.hexdigest()[:12]
 
 

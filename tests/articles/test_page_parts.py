@@ -4,6 +4,7 @@ After a change elsewhere drops the page cache, the page renders again from its
 stored regions; anything the regions show that changes must show at once.
 """
 
+import os
 import re
 
 import pytest
@@ -75,19 +76,32 @@ def test_parts_are_kept_per_page_not_shared_between_pieces(client, piece):
     assert "Second body." in second and "Original body." not in second
 
 
-def test_a_deploy_with_other_templates_does_not_use_old_parts(tmp_path, settings):
+@pytest.fixture
+def project(tmp_path, settings):
     settings.BASE_DIR = tmp_path
-    template_file = tmp_path / "templates" / "page.html"
-    template_file.parent.mkdir()
-    template_file.write_text("<p>{{ old }}</p>")
-    fragments.release.cache_clear()
-    try:
-        before = fragments.release()
-        template_file.write_text("<p>{{ new }}</p>")
-        fragments.release.cache_clear()
-        assert fragments.release() != before
-    finally:
-        fragments.release.cache_clear()
+    page = tmp_path / "templates" / "page.html"
+    page.parent.mkdir()
+    page.write_text("<p>{{ old }}</p>")
+    fragments._release.cache_clear()
+    yield page
+    fragments._release.cache_clear()
+
+
+def test_a_deploy_with_other_templates_does_not_use_old_parts(project, settings):
+    settings.DEBUG = False
+    before = fragments.release()
+    project.write_text("<p>{{ new }}</p>")
+    fragments._release.cache_clear()  # a new process: the deploy
+    assert fragments.release() != before
+
+
+def test_a_template_edited_under_the_development_server_shows_at_once(project, settings):
+    settings.DEBUG = True
+    before = fragments.release()
+    project.write_text("<p>{{ edited }}</p>")
+    stat = project.stat()
+    os.utime(project, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    assert fragments.release() != before
 
 
 def test_with_the_setting_at_zero_nothing_is_stored(client, piece, settings):

@@ -10,7 +10,10 @@
    node B's next anonymous request shows the piece on the home page and
    serves the article: the cache state lives in the shared Redis, so the
    invalidation one node makes is the one the other reads.
-3. Unpublish through node B; node A answers 404 at once.
+3. Both nodes serve the article; its expert is renamed by a third process
+   (a shell): both show the new name at once (the kept page regions are
+   dropped through the shared Redis too). Then unpublish through node B;
+   node A answers 404 at once.
 4. An edition to 2,000 subscribers is started (``NEWSLETTER_PARALLEL_TASKS=2``)
    and two ``rqworker`` processes work it. The sink counts every message per
    recipient: each subscriber exactly once, and the Message-IDs (which carry
@@ -116,7 +119,8 @@ def web_rehearsal(env: dict) -> None:
         body="<p>Text.</p>",
         lead_photo=Photo.objects.exclude(credit="").exclude(alt_text="").first(),
     )
-    ArticleAuthor.objects.create(article=draft, author=Author.objects.order_by("pk").first())
+    author = Author.objects.order_by("pk").first()
+    ArticleAuthor.objects.create(article=draft, author=author)
     url = f"/articles/{draft.slug}/"
 
     with gunicorn(NODE_A, env), gunicorn(NODE_B, env):
@@ -134,6 +138,20 @@ def web_rehearsal(env: dict) -> None:
         seen_after = time.monotonic() - published
         check(status_b == 200 and title in page_b, "node B: the article answers at once")
         check(title in home_b, f"node B: home page shows it at once ({seen_after * 1000:.0f} ms)")
+
+        # Both nodes keep the article's regions; an expert renamed by a third
+        # process (a shell) must show on both at once.
+        check(author.name in http(NODE_A, url)[1], "node A: the article shows its expert")
+        renamed = f"{author.name} {stamp}"
+        expert = Author.objects.get(pk=author.pk)
+        expert.name = renamed
+        expert.save()
+        check(
+            renamed in http(NODE_A, url)[1] and renamed in http(NODE_B, url)[1],
+            "nodes A and B: an expert renamed elsewhere shows at once on the kept article page",
+        )
+        expert.name = author.name
+        expert.save()
 
         cookies_b = log_in(NODE_B, "rehearsal")
         check(press(NODE_B, cookies_b, draft.pk, "unpublish") == 302, "node B: Unpublish pressed")

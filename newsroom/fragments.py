@@ -85,10 +85,10 @@ def shared_token() -> str:
     return token
 
 
-def _key(*identity) -> str:
+def _key(release_id: str, *identity) -> str:
     """A cache key for these parts of this version under this release (hashed: versions
     of several objects overrun a cache key's length)."""
-    name = ":".join(str(part) for part in (*identity, release()))
+    name = ":".join(str(part) for part in (*identity, release_id))
     return "page-parts:" + hashlib.sha256(name.encode()).hexdigest()
 
 
@@ -112,7 +112,7 @@ class Parts:
         self.token = token
         self.prepare = prepare
         self.timeout = _timeout(timeout)
-        self.key = _key(*identity)
+        self.key = _key(release(), *identity)
         self.found: dict = {}
         self.rendered: dict = {}
         if self.timeout > 0:
@@ -157,7 +157,8 @@ class PartsBatch:
     def __init__(self, kind: str, versions: dict, *, token: str, timeout: int | None = None):
         self.token = token
         self.timeout = _timeout(timeout)
-        self.keys = {pk: _key(kind, pk, *version) for pk, version in versions.items()}
+        release_id = release()
+        self.keys = {pk: _key(release_id, kind, pk, *version) for pk, version in versions.items()}
         self.entries: dict = {}
         self.changed: set = set()
         if self.timeout > 0 and self.keys:

@@ -1,4 +1,4 @@
-"""Fixed-window rate limits kept in the cache (LocMem locally, Redis when REDIS_URL is set)."""
+"""Fixed-window rate limits kept in the cache (files locally, Redis when REDIS_URL is set)."""
 
 from django.core.cache import cache
 

@@ -112,7 +112,18 @@ if REDIS_URL:
     # Sessions read from the shared cache and survive its restarts in the database.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Without Redis, a cache in files that every process on this machine shares:
+    # the web workers, the task worker and the scheduler. A per-process cache
+    # kept serving, from one web worker, a page or page part another process
+    # had dropped (an edit saved through the other worker, renditions made by
+    # the task worker).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env_str("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 # /healthz answers 503 when the oldest queued task has waited longer than this.
 HEALTH_MAX_QUEUE_AGE = env_int("HEALTH_MAX_QUEUE_AGE", 10 * 60)

@@ -19,6 +19,16 @@ def admin_client(client, superuser):
     return client
 
 
+def pytest_configure(config):
+    """Tests use an in-process cache (unless REDIS_URL says otherwise), not the file
+    cache that ``make run``'s processes share: nothing a development server cached is
+    served to a test, and no test writes into it."""
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache, so no page cached by another test is served."""

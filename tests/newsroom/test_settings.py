@@ -105,3 +105,15 @@ def test_rq_task_backend_takes_its_queue_from_redis_url():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django_tasks_rq.RQBackend", "redis://127.0.0.1:6379/11"]
+
+
+def test_without_redis_every_process_shares_one_cache(tmp_path):
+    """make run's web workers, task worker and scheduler are separate processes: a page
+    one of them drops (an edit, new renditions) must be dropped for all of them."""
+    env = {"REDIS_URL": "", "CACHE_DIR": str(tmp_path / "cache")}
+    code = "from django.core.cache import cache; "
+    setter = _manage("shell", "--no-imports", "-c", code + "cache.set('k', 'from A')", **env)
+    assert setter.returncode == 0, setter.stderr
+    getter = _manage("shell", "--no-imports", "-c", code + "print(cache.get('k'))", **env)
+    assert getter.returncode == 0, getter.stderr
+    assert getter.stdout.strip() == "from A"

@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,8 +16,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from articles import workflow
-from articles.models import Article, ArticleAuthor, PreviewLink
-from articles.views.pages import article_context
+from articles.models import Article, PreviewLink
+from articles.views.pages import ARTICLE_PREFETCHES, article_context
 
 LINK_LIFETIME = timedelta(days=7)
 SALT = "articles.preview"
@@ -65,11 +64,7 @@ def link_from_token(token: str) -> PreviewLink | None:
 
 def preview_queryset():
     return Article.objects.select_related("series__program", "lead_photo").prefetch_related(
-        Prefetch(
-            "article_authors",
-            queryset=ArticleAuthor.objects.select_related("author").order_by("position"),
-        ),
-        "tags",
+        *ARTICLE_PREFETCHES
     )
 
 

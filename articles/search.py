@@ -156,6 +156,11 @@ def _plain_body(chars: int | None = None):
     )
 
 
+def _query(text: str) -> SearchQuery:
+    """The reader's words as websearch_to_tsquery reads them."""
+    return SearchQuery(text, search_type="websearch", config=CONFIG)
+
+
 def _headline(text, query: SearchQuery) -> SearchHeadline:
     return SearchHeadline(
         text,
@@ -195,7 +200,7 @@ def search(text: str, *, series: str = "", expert: str = ""):
         return queryset.none()
     if not uses_postgres():
         return _fallback(queryset, text)
-    query = SearchQuery(text, search_type="websearch", config=CONFIG)
+    query = _query(text)
     # Rank only the newest RANKED_MATCHES matches: they come newest first off
     # the live-listing index, so a word in most pieces costs the same as a rare
     # one (ranking every match of a common word took ~900 ms at 100,000 pieces).
@@ -222,7 +227,7 @@ def complete_headlines(articles, text: str) -> None:
     ]
     if not rest:
         return
-    query = SearchQuery(text, search_type="websearch", config=CONFIG)
+    query = _query(text)
     whole = dict(
         Article.objects.filter(pk__in=[article.pk for article in rest])
         .annotate(whole=_headline(_plain_body(), query))

@@ -120,10 +120,6 @@ class Parts:
             if stored is not None and stored[0] == token:
                 self.found = stored[1]
 
-    def render(self, name: str, render: Callable[[], str]) -> str:
-        """The stored region ``name``, or ``render()``'s markup, kept."""
-        return self.value(name, render)
-
     def value(self, name: str, compute: Callable):
         """A stored value (markup, or say the JSON-LD) or ``compute()``'s, kept."""
         if name in self.found:

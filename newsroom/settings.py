@@ -332,10 +332,10 @@ PUBLIC_PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/healthz", MEDIA_URL, "/newslette
 # Seconds an article's "Further reading" choice is kept (articles.views.pages).
 FURTHER_READING_CACHE_SECONDS = env_int("FURTHER_READING_CACHE_SECONDS", 60 * 60)
 # Seconds the rendered regions of an article page (header, body, byline,
-# topics) are kept per version of the piece (newsroom.fragments): a page the
-# page cache dropped after a change elsewhere renders again from them. An edit
-# of the piece, its authors, series, photo or tags, or a deploy, misses at
-# once. 0: render them every time.
+# topics) and listing pages' cards are kept per version of their piece
+# (newsroom.fragments): a page the page cache dropped after a change elsewhere
+# renders again from them. An edit of the piece, its authors, series, photo or
+# tags, or a deploy, misses at once. 0: render them every time.
 PAGE_PARTS_CACHE_SECONDS = env_int("PAGE_PARTS_CACHE_SECONDS", 60 * 60)
 
 # --- Image renditions (issue 4) --------------------------------------------

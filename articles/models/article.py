@@ -29,12 +29,16 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_listing(self):
         """Everything a list of article cards shows, in a fixed number of queries."""
-        return self.select_related("series", "lead_photo").prefetch_related(
-            Prefetch(
-                "article_authors",
-                queryset=ArticleAuthor.objects.select_related("author").order_by("position"),
-            )
-        )
+        return self.select_related("series", "lead_photo").prefetch_related(byline_prefetch())
+
+
+def byline_prefetch() -> Prefetch:
+    """A piece's authors in byline order, each with its author row: what
+    ``Article.ordered_authors`` reads, for cards and the article page."""
+    return Prefetch(
+        "article_authors",
+        queryset=ArticleAuthor.objects.select_related("author").order_by("position"),
+    )
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):

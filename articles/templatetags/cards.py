@@ -2,7 +2,7 @@
 
 The card is ``includes/article_card.html``. On a listing page whose view passed
 ``cards`` (a ``newsroom.fragments.PartsBatch`` of the pieces shown, see
-``articles.views.pages.CardPartsMixin``) each variant of a piece's card is
+``newsroom.fragments.CardPartsMixin``) each variant of a piece's card is
 kept per version of the piece, so after a change elsewhere drops the page
 cache the page renders again without drawing its cards. A card carrying a
 search snippet, or drawn without ``cards``, simply renders.

@@ -13,7 +13,6 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
-    Prefetch,
     Subquery,
     Value,
     When,
@@ -27,7 +26,8 @@ from django.views.generic import DetailView, ListView
 from taggit.models import Tag, TaggedItem
 
 from articles import structured_data as sd
-from articles.models import Article, ArticleAuthor, Program, Series
+from articles.models import Article, Program, Series
+from articles.models.article import byline_prefetch
 from newsroom import fragments
 from newsroom.pagination import WindowPaginationMixin
 
@@ -225,13 +225,7 @@ class ArticleDetailView(DetailView):
 
 
 # What the article page's regions show besides the row itself.
-ARTICLE_PREFETCHES = (
-    Prefetch(
-        "article_authors",
-        queryset=ArticleAuthor.objects.select_related("author").order_by("position"),
-    ),
-    "tags",
-)
+ARTICLE_PREFETCHES = (byline_prefetch(), "tags")
 
 
 def _stamp(moment) -> str:

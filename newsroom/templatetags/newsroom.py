@@ -41,7 +41,7 @@ class PartNode(template.Node):
         parts = context.get("parts")
         if parts is None:
             return self.nodelist.render(context)
-        return mark_safe(parts.render(self.name, lambda: str(self.nodelist.render(context))))
+        return mark_safe(parts.value(self.name, lambda: str(self.nodelist.render(context))))
 
 
 @register.tag

@@ -57,6 +57,7 @@ from bench.subscribers import add_subscribers, ensure_newsletters  # noqa: E402
 from bench.words import FIRST_NAMES, LAST_NAMES, WORDS  # noqa: E402
 
 SEARCH = importlib.import_module("articles.migrations.0002_search")
+PAIRS = importlib.import_module("articles.migrations.0008_search_pairs")
 PROGRAMS, SERIES_COUNT, PHOTOS = 4, 12, 5
 HOT_TAG_SHARE, HOT_EXPERT_SHARE = 0.20, 0.05
 
@@ -307,11 +308,14 @@ ARTICLE_COLUMNS = [
 
 
 def fill_search_vectors(cursor) -> None:
-    """The weighted vector for every piece that has none, index dropped and rebuilt around it."""
+    """The weighted vector for every piece that has none (its word pairs follow,
+    by the trigger), indexes dropped and rebuilt around it."""
     done = step("search vectors")
     cursor.execute(SEARCH.DROP_INDEX)
+    cursor.execute(PAIRS.DROP_INDEX)
     cursor.execute(SEARCH.BACKFILL + " WHERE a.search_vector IS NULL")
     cursor.execute(SEARCH.CREATE_INDEX)
+    cursor.execute(PAIRS.CREATE_INDEX)
     done()
 
 

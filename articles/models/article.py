@@ -42,12 +42,13 @@ def byline_prefetch() -> Prefetch:
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
-    """Rows come without ``search_vector``: only the database reads it, and
-    as text it is larger than the body (about 8 KB a piece), parsed for every
-    card of every listing. Saving a loaded article leaves it alone too."""
+    """Rows come without ``search_vector`` and ``search_pairs``: only the
+    database reads them, and as text each is larger than the body (about 8 KB
+    a piece), parsed for every card of every listing. Saving a loaded article
+    leaves them alone too."""
 
     def get_queryset(self):
-        return super().get_queryset().defer("search_vector")
+        return super().get_queryset().defer("search_vector", "search_pairs")
 
 
 class Article(models.Model):
@@ -119,6 +120,9 @@ class Article(models.Model):
     # Weighted full-text index (title > dek > body and tags), kept current on
     # every save by articles.search; only PostgreSQL fills and reads it.
     search_vector = SearchVectorField(null=True, editable=False)
+    # Its adjacent word pairs ("grid reform"), for quoted phrases: derived from
+    # the vector by a trigger on PostgreSQL (migration 0008); Django never writes it.
+    search_pairs = SearchVectorField(null=True, editable=False)
     # Editorial workflow (articles/workflow.py): bumped on every content save so a
     # form opened before someone else saved is refused; moved by corrections.
     version = models.PositiveIntegerField(default=0, editable=False)

@@ -2,6 +2,7 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from articles.models import Article
 from articles.search import parse_websearch, search
 from tests.articles.test_views import NOT_LIVE
 from tests.factories import make_article, make_author, make_series
@@ -151,6 +152,59 @@ def test_postgres_dek_outranks_body():
     make_article(title="A", dek="Nothing here", body="<p>Tariffs again.</p>")
     make_article(title="B", dek="Tariffs and trade", body="<p>Nothing here.</p>")
     assert _titles("tariffs") == ["B", "A"]
+
+
+@on_postgres
+def test_postgres_phrase_search_keeps_up_with_edits():
+    article = make_article(title="Notes", body="<p>The grid needs reform.</p>")
+    assert _titles('"grid reform"') == []
+    article.body = "<p>Grid reform, at last.</p>"
+    article.save()
+    assert _titles('"grid reform"') == ["Notes"]
+    article.body = "<p>Reform of the grid.</p>"
+    article.save()
+    assert _titles('"grid reform"') == []
+
+
+PHRASE_PIECES = {
+    "Grid": "<p>Reform of the grid is due; the budget is not.</p>",
+    "Grid reform now": "<p>Budget talks stall.</p>",
+    "Talks": "<p>The state of the union was debated. Well-being budgets rose.</p>",
+    "Again": "<p>Reform reform reform; grid grid. Budget talks, budget talks.</p>",
+    "Apostrophes": "<p>The court's ruling on O'Neil's appeal, 2024 budget.</p>",
+}
+PHRASES = [
+    '"grid reform"',  # adjacent in one title, apart in a body
+    '"grid reform" budget',
+    '"reform grid"',  # across the end of one title and its body: PostgreSQL joins them
+    '"budget talks"',
+    '"talks budget"',
+    '"state of the union"',  # stop words between every pair: nothing to narrow by
+    '"well-being budgets"',
+    '"court\'s ruling"',
+    '"2024 budget"',
+    '"grid reform" -talks',
+    '"grid reform" or "budget talks"',
+    '-"budget talks" grid',
+    '"reform reform reform"',
+    '"the of"',
+    '"grid -reform"',  # inside quotes a minus is only punctuation
+    '"grid or reform"',
+    '"grid reform',  # never closed
+]
+
+
+@on_postgres
+@pytest.mark.parametrize("text", PHRASES)
+def test_postgres_phrases_find_what_the_phrase_check_alone_finds(text):
+    from django.contrib.postgres.search import SearchQuery
+
+    for title, body in PHRASE_PIECES.items():
+        make_article(title=title, body=body)
+    alone = Article.objects.live().filter(
+        search_vector=SearchQuery(text, search_type="websearch", config="english")
+    )
+    assert sorted(_titles(text)) == sorted(alone.values_list("title", flat=True))
 
 
 # --- SQLite fallback ----------------------------------------------------------------

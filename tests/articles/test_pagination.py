@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from tests.articles.test_views import NOT_LIVE
 from tests.factories import make_article, make_author
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +111,36 @@ def test_deep_tag_page_costs_the_queries_of_the_first(client, settings):
         response = client.get(third)
     assert titles(response) == [f"Piece {n:02}" for n in range(40, 45)]
     assert len(deep) == len(first)
+
+
+@pytest.mark.parametrize("fields", NOT_LIVE)
+def test_numbered_pages_show_what_the_older_links_show(client, fields):
+    # Ties at one moment and a piece that is not live in between: the numbered
+    # pages read their ids past the OFFSET first, then only those rows.
+    moment = timezone.now() - timedelta(minutes=30)
+    for n in range(12):
+        make_article(title=f"Same {n:02}", published_at=moment, tags=["energy"])
+    make_pieces(33, tags=["energy"])
+    make_article(title="Not live", tags=["energy"], **{"published_at": moment, **fields})
+    by_link, url = [], "/tags/energy/"
+    while url:
+        response = client.get(url)
+        by_link.append(titles(response))
+        older = link(NEXT, response)
+        url = "/tags/energy/" + older if older else None
+    by_number = [titles(client.get(f"/tags/energy/?page={n}")) for n in (2, 3)]
+    assert len(by_link) == 3 and by_number == by_link[1:]
+    assert all("Not live" not in page for page in by_link)
+    assert client.get("/tags/energy/?page=4").status_code == 404
+
+
+def test_a_numbered_page_costs_one_query_more_than_the_first(client, settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0  # measure renders, not cache hits
+    make_pieces(45, tags=["energy"])
+    client.get("/tags/energy/")
+    with CaptureQueriesContext(connection) as first:
+        client.get("/tags/energy/")
+    with CaptureQueriesContext(connection) as numbered:
+        response = client.get("/tags/energy/?page=3")
+    assert titles(response) == [f"Piece {n:02}" for n in range(40, 45)]
+    assert len(numbered) == len(first) + 1

@@ -12,7 +12,7 @@ phrase, through its own GIN index, before the phrase itself is checked.
 A trigger derives the column from ``search_vector`` on every write, whatever
 the path (the ORM, ``update()``, the bench's bulk fill, SQL by hand), so it is
 never stale. Only PostgreSQL fills it; SQLite searches with its fallback. The
-backfill reads every piece once: about 7 minutes at 100,000 pieces on 2 cores,
+backfill reads every piece once: about 6 minutes at 100,000 pieces on 2 cores,
 while saves of pieces wait (seconds for an archive of a few thousand).
 """
 

@@ -1,9 +1,13 @@
-"""The search page: /search/?q=… with optional series and expert filters."""
+"""The search page: /search/?q=… with optional series and expert filters.
+
+Result cards are kept rendered per version of each piece, like a listing's
+(``newsroom.fragments.PartsBatch``), with a slot for the query's snippet."""
 
 from django.shortcuts import render
 
 from articles import search as engine
 from articles.models import Series
+from newsroom import fragments
 from newsroom.pagination import window
 
 PAGE_SIZE = 20
@@ -12,19 +16,27 @@ PAGE_SIZE = 20
 def search_view(request):
     filters = engine.SearchFilters.from_query(request.GET)
     page = None
+    # Before the results are read: they bring their series and photos.
+    token = fragments.shared_token()
     if filters.q.strip():
         results = engine.search(filters.q, series=filters.series, expert=filters.expert)
         page = window(request, results.for_listing(), PAGE_SIZE)
         engine.complete_headlines(page.object_list, filters.q)
         for article in page.object_list:
             article.snippet = engine.snippet(article, filters.q)
-    return render(
+    results = page.object_list if page else []
+    versions = {article.pk: (article.updated_at.isoformat(),) for article in results}
+    cards = fragments.PartsBatch("card", versions, token=token)
+    response = render(
         request,
         "search/search.html",
         {
             "filters": filters,
             "page_obj": page,
-            "results": page.object_list if page else [],
+            "results": results,
+            "cards": cards,
             "series_choices": Series.objects.only("name", "slug"),
         },
     )
+    cards.save(response)
+    return response

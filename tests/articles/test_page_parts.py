@@ -247,8 +247,30 @@ def test_cards_show_changes_to_their_piece_and_to_what_they_show_at_once(
     assert "Trade Letters" in client.get(tag_page).content.decode()
 
 
-def test_search_cards_keep_each_query_s_own_snippet(client):
-    make_article(title="Water", body="<p>Upstream dams change how rivers flow.</p>")
-    for word in ("dams", "rivers"):
-        page = client.get("/search/", {"q": word}).content.decode()
-        assert f"<mark>{word}</mark>" in page
+def test_search_cards_are_kept_and_each_query_shows_its_own_snippet(
+    client, django_capture_on_commit_callbacks
+):
+    author = make_author(name="Ada Fellow")
+    make_article(
+        title="Water", body="<p>Upstream dams change how rivers flow.</p>", authors=[author]
+    )
+    make_article(title="Dry land", body="<p>Rivers & dams <b>run</b> dry.</p>")
+    first = client.get("/search/", {"q": "dams"})
+    assert cards_drawn(first) == 2
+    for word in ("rivers", "dams rivers"):
+        response = client.get("/search/", {"q": word})
+        # Both cards come from the ones the first search kept, with this query's snippet.
+        assert cards_drawn(response) == 0
+        page = response.content.decode()
+        assert page.count('<p class="snippet">') == 2 and "<!--snippet-->" not in page
+        assert page.lower().count("<mark>rivers</mark>") == 2
+        cache.clear()
+        fresh = client.get("/search/", {"q": word}).content.decode()
+        assert cards_drawn(client.get("/search/", {"q": word + " "})) == 0
+        assert without_nonces(page) == without_nonces(fresh)
+    # The snippet is escaped once, not twice.
+    assert "</mark> &amp; <mark>" in page.lower() and "&amp;amp;" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        author.name = "Ada Renamed"
+        author.save()
+    assert "Ada Renamed" in client.get("/search/", {"q": "upstream"}).content.decode()

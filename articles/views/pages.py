@@ -198,14 +198,15 @@ class HomeView(fragments.CardPartsMixin, WindowPaginationMixin, ListView):
 class ArticleDetailView(DetailView):
     """One piece. Its regions are kept rendered per version (``article_context``):
     when a change elsewhere drops the page cache, the page renders again from
-    them, with the piece's row and its further reading's versions as its only
-    queries."""
+    them, with the piece's own row and its further reading's versions as its
+    only queries. Its series, program and photo show only inside the regions,
+    so they are read only when one has to render."""
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.live().select_related("series__program", "lead_photo")
+        return Article.objects.live()
 
     def get_object(self, queryset=None):
         # Before the row: it brings the series and photo, which the token guards.
@@ -226,6 +227,13 @@ class ArticleDetailView(DetailView):
 
 # What the article page's regions show besides the row itself.
 ARTICLE_PREFETCHES = (byline_prefetch(), "tags")
+
+
+def read_relations(article: Article) -> None:
+    """Give a piece read on its own its series (with its program) and lead
+    photo, in one query: what its regions show besides the row."""
+    related = Article.objects.select_related("series__program", "lead_photo").get(pk=article.pk)
+    article.series, article.lead_photo = related.series, related.lead_photo
 
 
 def _stamp(moment) -> str:
@@ -270,6 +278,14 @@ def article_context(
     def corrections():
         return list(article.corrections.all()) if article.last_updated else []
 
+    @cache_once
+    def image():
+        return sd.social_image(article)
+
+    def prepare():
+        read_relations(article)  # the public view reads the piece's row alone
+        prefetch_related_objects([article], *ARTICLE_PREFETCHES)
+
     further = FurtherReading(article, lambda: [tag.pk for tag in tags()])
     parts = None
     if not preview:
@@ -280,9 +296,8 @@ def article_context(
             _stamp(article.published_at),
             *(f"{pk}@{_stamp(moment)}" for pk, moment in further.versions),
             token=parts_token or fragments.shared_token(),
-            prepare=lambda: prefetch_related_objects([article], *ARTICLE_PREFETCHES),
+            prepare=prepare,
         )
-    image = sd.social_image(article)
     canonical = sd.canonical_url(article)
     context = {
         "parts": parts,
@@ -302,7 +317,7 @@ def article_context(
                 [(article.series.name, article.series.get_absolute_url())] if article.series else []
             )
             crumbs.append((article.title, article.get_absolute_url()))
-            news = sd.news_article(article, tags=tags(), image=image, corrections=corrections())
+            news = sd.news_article(article, tags=tags(), image=image(), corrections=corrections())
             return [sd.json_ld(news), sd.json_ld(sd.breadcrumbs(*crumbs))]
 
         context["structured_data"] = lambda: parts.value("structured_data", structured_data)

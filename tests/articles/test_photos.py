@@ -242,7 +242,7 @@ def test_pages_with_renditions_keep_their_query_counts(client, django_assert_num
     with django_assert_num_queries(5):
         assert client.get("/").status_code == 200
     article = Article.objects.first()
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 

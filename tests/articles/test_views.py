@@ -110,8 +110,9 @@ def test_article_query_count_does_not_grow_with_authors_or_tags(
         authors=[make_author() for _ in range(count)],
         tags=[f"tag{i}" for i in range(count)],
     )
-    # cache state, article, its authors, its tags, further reading (none here)
-    with django_assert_num_queries(5):
+    # cache state, article, its series and photo (read apart: a page drawn from
+    # kept regions needs neither), its authors, its tags, further reading (none here)
+    with django_assert_num_queries(6):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 
@@ -197,8 +198,8 @@ def test_article_query_count_does_not_grow_with_related_pieces(
     article = make_article(tags=["t"], series=make_series())
     for _ in range(count):
         article.further_reading.add(make_article(authors=[make_author()], tags=["t"]))
-    # cache state, article, authors, tags, further reading, their authors
-    with django_assert_num_queries(6):
+    # cache state, article, its series, authors, tags, further reading, their authors
+    with django_assert_num_queries(7):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 

@@ -1,10 +1,27 @@
 from datetime import datetime
+from functools import cache
 
 from django import template
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 register = template.Library()
+
+
+@register.simple_tag
+def url_once(name: str) -> str:
+    """``{% url_once "articles:home" %}``: ``{% url %}`` for a URL that takes no
+    arguments, worked out once per process. The frame of every page links to
+    the same ten such URLs, and reversing them was a tenth of what an article
+    page costs on a page-cache miss."""
+    return _reversed(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF, name)
+
+
+@cache
+def _reversed(prefix: str, urlconf: str, name: str) -> str:
+    return reverse(name, urlconf=urlconf)
 
 
 @register.filter

@@ -209,7 +209,7 @@ class ArticleDetailView(DetailView):
         return Article.objects.live()
 
     def get_object(self, queryset=None):
-        # Before the row: it brings the series and photo, which the token guards.
+        # Before the row, and the series and photo a region reads: the token guards them.
         self.parts_token = fragments.shared_token()
         return super().get_object(queryset)
 

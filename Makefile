@@ -18,7 +18,8 @@ run: install
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://127.0.0.1:$${PORT:-8000}/ (admin at /admin/, emails in var/mail/)"
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start
+	@# honcho hands each process a PORT counting from --port (its default is 5000).
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho start --port $${PORT:-8000}
 
 test: install
 	$(PY) -m pytest --ignore=tests/e2e $(PYTEST_ARGS)

@@ -181,6 +181,12 @@ class PartsBatch:
             cache.set_many(entries, self.timeout)
 
 
+def card_batch(pieces, *, token: str) -> PartsBatch:
+    """The kept cards (``{% card %}``) of ``pieces``, each kept under its ``updated_at``."""
+    versions = {piece.pk: (piece.updated_at.isoformat(),) for piece in pieces}
+    return PartsBatch("card", versions, token=token)
+
+
 class CardPartsMixin:
     """For a list view: each card (``{% card %}``) kept rendered per version of its
     piece, so after a change elsewhere drops the page cache the page renders again
@@ -196,9 +202,7 @@ class CardPartsMixin:
         return list(context["articles"])
 
     def render_to_response(self, context, **response_kwargs):
-        shown = self.pieces_shown(context)
-        versions = {piece.pk: (piece.updated_at.isoformat(),) for piece in shown}
-        context["cards"] = cards = PartsBatch("card", versions, token=self.cards_token)
+        context["cards"] = cards = card_batch(self.pieces_shown(context), token=self.cards_token)
         response = super().render_to_response(context, **response_kwargs)
         response.add_post_render_callback(cards.save)
         return response

@@ -117,7 +117,7 @@ def _rows_past(queryset, start: int, limit: int) -> list:
     instead of whole rows joined to their series and photos took page 500 of
     a tag on a fifth of 100,000 pieces from 146 to 55 ms."""
     ids = list(queryset.values_list("pk", flat=True)[start : start + limit])
-    by_pk = {row.pk: row for row in queryset.filter(pk__in=ids)} if ids else {}
+    by_pk = {row.pk: row for row in queryset.filter(pk__in=ids)}  # no ids: no query
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 

@@ -1,7 +1,7 @@
 """The search page: /search/?q=… with optional series and expert filters.
 
 Result cards are kept rendered per version of each piece, like a listing's
-(``newsroom.fragments.PartsBatch``), with a slot for the query's snippet."""
+(``newsroom.fragments.card_batch``), with a slot for the query's snippet."""
 
 from django.shortcuts import render
 
@@ -15,28 +15,27 @@ PAGE_SIZE = 20
 
 def search_view(request):
     filters = engine.SearchFilters.from_query(request.GET)
-    page = None
-    # Before the results are read: they bring their series and photos.
-    token = fragments.shared_token()
+    page = cards = None
     if filters.q.strip():
+        # Before the results are read: they bring their series and photos.
+        token = fragments.shared_token()
         results = engine.search(filters.q, series=filters.series, expert=filters.expert)
         page = window(request, results.for_listing(), PAGE_SIZE)
         engine.complete_headlines(page.object_list, filters.q)
         for article in page.object_list:
             article.snippet = engine.snippet(article, filters.q)
-    results = page.object_list if page else []
-    versions = {article.pk: (article.updated_at.isoformat(),) for article in results}
-    cards = fragments.PartsBatch("card", versions, token=token)
+        cards = fragments.card_batch(page.object_list, token=token)
     response = render(
         request,
         "search/search.html",
         {
             "filters": filters,
             "page_obj": page,
-            "results": results,
+            "results": page.object_list if page else [],
             "cards": cards,
             "series_choices": Series.objects.only("name", "slug"),
         },
     )
-    cards.save(response)
+    if cards is not None:
+        cards.save(response)
     return response

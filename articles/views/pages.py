@@ -1,5 +1,6 @@
 """Reading pages: home, article, and the series / program / tag listings."""
 
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from functools import cache as cache_once
@@ -13,6 +14,7 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
+    Q,
     Subquery,
     Value,
     When,
@@ -28,7 +30,7 @@ from taggit.models import Tag, TaggedItem
 from articles import structured_data as sd
 from articles.models import Article, Program, Series
 from articles.models.article import byline_prefetch
-from newsroom import fragments
+from newsroom import fragments, http_cache
 from newsroom.pagination import WindowPaginationMixin
 
 PAGE_SIZE = 20
@@ -66,14 +68,15 @@ def series_sections(per_series: int = PER_SERIES) -> list[dict]:
 class FurtherReading:
     """The pieces listed under "Further reading", chosen by ``pick_further_reading``.
 
-    The choice (a few ids) is kept in the cache per version of the piece for
-    ``FURTHER_READING_CACHE_SECONDS``: scoring is two thirds of an article
-    page's render, and a page re-renders after every change anywhere on the
-    site. ``versions`` are the chosen pieces still live, with when each last
-    changed, read fresh each time (one query, no objects built), so one
-    unpublished since drops out at once; one published since may join the
-    list when the choice expires. Calling it gives the pieces themselves,
-    read on first use: a page drawn from stored parts never needs them.
+    The choice (a few ids, and when it is made again: ``seconds_left``) is kept
+    in the cache per version of the piece for ``FURTHER_READING_CACHE_SECONDS``:
+    scoring is two thirds of an article page's render, and a page re-renders
+    after every change anywhere on the site. ``versions`` are the chosen pieces
+    still live, with when each last changed, read fresh each time (one query,
+    no objects built), so one unpublished since drops out at once; one
+    published since may join the list when the choice expires. Calling it
+    gives the pieces themselves, read on first use: a page drawn from stored
+    parts never needs them.
     ``tag_ids`` is called only to choose.
     """
 
@@ -81,20 +84,27 @@ class FurtherReading:
         self, article: Article, tag_ids: Callable[[], list[int]], limit: int = FURTHER_READING
     ):
         timeout = settings.FURTHER_READING_CACHE_SECONDS
-        key = f"further-reading:{article.pk}:{article.updated_at.timestamp()}:{limit}"
-        chosen = cache.get(key) if timeout > 0 else None
+        key = f"further-choice:{article.pk}:{article.updated_at.timestamp()}:{limit}"
+        found = cache.get(key) if timeout > 0 else None
         self.pieces = None
-        if chosen is None:
+        if found is None:
             self.pieces = pick_further_reading(article, tag_ids(), limit)
+            # When the choice is made again (a page kept with it must not outlive it).
+            self.expires = time.time() + timeout
             if timeout > 0:
-                cache.set(key, [piece.pk for piece in self.pieces], timeout)
+                cache.set(key, ([piece.pk for piece in self.pieces], self.expires), timeout)
             self.versions = [(piece.pk, piece.updated_at) for piece in self.pieces]
-        elif chosen:
+            return
+        chosen, self.expires = found
+        if chosen:
             live = Article.objects.live().filter(pk__in=chosen).values_list("pk", "updated_at")
             changed = dict(live)
             self.versions = [(pk, changed[pk]) for pk in chosen if pk in changed]
         else:
             self.versions = []
+
+    def seconds_left(self) -> int:
+        return int(self.expires - time.time())
 
     def __call__(self) -> list:
         if self.pieces is None:
@@ -196,33 +206,57 @@ class HomeView(fragments.CardPartsMixin, WindowPaginationMixin, ListView):
 
 
 class ArticleDetailView(DetailView):
-    """One piece. Its regions are kept rendered per version (``article_context``):
-    when a change elsewhere drops the page cache, the page renders again from
-    them, with the piece's own row and its further reading's versions as its
-    only queries. Its series, program and photo show only inside the regions,
-    so they are read only when one has to render."""
+    """One piece. For anonymous readers the whole page is kept (``KeptPage``)
+    with the versions of the piece and of its further reading: when a change
+    elsewhere drops the page cache, one query checks those versions and the
+    stored page answers. Rendering keeps the page's regions too (``article_context``,
+    under the same versions), for signed-in staff and for a deploy that changes
+    only the static files; its series, program and photo show only inside the
+    regions, so they are read only when one has to render."""
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
+
+    def get(self, request, *args, **kwargs):
+        self.kept = None
+        if getattr(request, "public_page_state", None) is not None:  # an anonymous reader
+            self.kept = fragments.KeptPage("article", kwargs["slug"])
+            if self.kept.stored is not None:
+                current = live_identity(kwargs["slug"], self.kept.depends)
+                if (response := self.kept.answer(current)) is not None:
+                    return response
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return Article.objects.live()
 
     def get_object(self, queryset=None):
         # Before the row, and the series and photo a region reads: the token guards them.
-        self.parts_token = fragments.shared_token()
+        self.parts_token = self.kept.token if self.kept else fragments.shared_token()
         return super().get_object(queryset)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context |= article_context(self.object, parts_token=self.parts_token)
-        self.parts = context["parts"]
+        self.parts, self.further = context["parts"], context["further"]
         return context
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
         response.add_post_render_callback(self.parts.save)
+        if self.kept is not None:
+            response.add_post_render_callback(self.keep)
         return response
+
+    def keep(self, response) -> None:
+        http_cache.set_policy(self.request, response)
+        versions = self.further.versions
+        self.kept.save(
+            response,
+            _identity_of(self.object, versions),
+            [pk for pk, _ in versions],
+            seconds=self.further.seconds_left(),
+        )
 
 
 # What the article page's regions show besides the row itself.
@@ -238,6 +272,39 @@ def read_relations(article: Article) -> None:
 
 def _stamp(moment) -> str:
     return moment.isoformat() if moment else "-"
+
+
+def article_identity(pk, updated_at, last_updated, published_at, further_versions) -> tuple:
+    """What names the version of an article page: the piece's and its further reading's."""
+    return (
+        pk,
+        *(_stamp(moment) for moment in (updated_at, last_updated, published_at)),
+        *(f"{pk}@{_stamp(moment)}" for pk, moment in further_versions),
+    )
+
+
+def _identity_of(article: Article, further_versions: list) -> tuple:
+    return article_identity(
+        article.pk, article.updated_at, article.last_updated, article.published_at, further_versions
+    )
+
+
+def live_identity(slug: str, further_ids: list[int]) -> tuple | None:
+    """``article_identity`` of the live piece at ``slug`` with the current versions of
+    ``further_ids`` still live, read in one query; None if no live piece has the slug."""
+    rows = (
+        Article.objects.live()
+        .filter(Q(slug=slug) | Q(pk__in=further_ids))
+        .values_list("slug", "pk", "updated_at", "last_updated", "published_at")
+    )
+    piece, changed = None, {}
+    for row_slug, pk, updated_at, last_updated, published_at in rows:
+        if row_slug == slug:
+            piece = (pk, updated_at, last_updated, published_at)
+        changed[pk] = updated_at
+    if piece is None:
+        return None
+    return article_identity(*piece, [(pk, changed[pk]) for pk in further_ids if pk in changed])
 
 
 def displayed_update(article: Article):
@@ -291,10 +358,7 @@ def article_context(
     if not preview:
         parts = fragments.Parts(
             "article",
-            article.pk,
-            *(_stamp(moment) for moment in (article.updated_at, article.last_updated)),
-            _stamp(article.published_at),
-            *(f"{pk}@{_stamp(moment)}" for pk, moment in further.versions),
+            *_identity_of(article, further.versions),
             token=parts_token or fragments.shared_token(),
             prepare=prepare,
         )

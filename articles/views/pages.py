@@ -8,13 +8,13 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
     Exists,
     IntegerField,
     OuterRef,
-    Q,
     Subquery,
     Value,
     When,
@@ -222,7 +222,7 @@ class ArticleDetailView(DetailView):
         if getattr(request, "public_page_state", None) is not None:  # an anonymous reader
             self.kept = fragments.KeptPage("article", kwargs["slug"])
             if self.kept.stored is not None:
-                current = live_identity(kwargs["slug"], self.kept.depends)
+                current = current_identity(kwargs["slug"], self.kept.depends)
                 if (response := self.kept.answer(current)) is not None:
                     return response
         return super().get(request, *args, **kwargs)
@@ -253,7 +253,7 @@ class ArticleDetailView(DetailView):
         versions = self.further.versions
         self.kept.save(
             response,
-            _identity_of(self.object, versions),
+            article_identity(self.object, versions),
             [pk for pk, _ in versions],
             seconds=self.further.seconds_left(),
         )
@@ -274,37 +274,46 @@ def _stamp(moment) -> str:
     return moment.isoformat() if moment else "-"
 
 
-def article_identity(pk, updated_at, last_updated, published_at, further_versions) -> tuple:
+# The columns ``current_identity`` reads.
+IDENTITY_FIELDS = ("id", "slug", "updated_at", "last_updated", "published_at")
+
+
+def article_identity(article: Article, further_versions: list) -> tuple:
     """What names the version of an article page: the piece's and its further reading's."""
+    moments = (article.updated_at, article.last_updated, article.published_at)
     return (
-        pk,
-        *(_stamp(moment) for moment in (updated_at, last_updated, published_at)),
+        article.pk,
+        *(_stamp(moment) for moment in moments),
         *(f"{pk}@{_stamp(moment)}" for pk, moment in further_versions),
     )
 
 
-def _identity_of(article: Article, further_versions: list) -> tuple:
-    return article_identity(
-        article.pk, article.updated_at, article.last_updated, article.published_at, further_versions
-    )
+def current_identity(slug: str, further_ids: list[int]) -> tuple | None:
+    """``article_identity`` now of the piece at ``slug`` with ``further_ids``, in one
+    query; None if no piece has the slug.
 
-
-def live_identity(slug: str, further_ids: list[int]) -> tuple | None:
-    """``article_identity`` of the live piece at ``slug`` with the current versions of
-    ``further_ids`` still live, read in one query; None if no live piece has the slug."""
-    rows = (
-        Article.objects.live()
-        .filter(Q(slug=slug) | Q(pk__in=further_ids))
-        .values_list("slug", "pk", "updated_at", "last_updated", "published_at")
-    )
+    Only ever compared with the identity of a page rendered while the piece and
+    those ids were live, so it need not ask ``live()`` again: a piece leaves it
+    only by a save (new ``updated_at``) or a deletion (gone from the list), and
+    time alone never takes a piece offline. Plain SQL with the model's names:
+    building the same query with the ORM cost three times the query itself,
+    the bulk of a page-cache miss (0.7 of 2.4 ms in-process).
+    """
+    quote, meta = connection.ops.quote_name, Article._meta
+    pk, slug_column = (quote(meta.get_field(name).column) for name in ("id", "slug"))
+    columns = ", ".join(quote(meta.get_field(name).column) for name in IDENTITY_FIELDS)
+    ids = ", ".join(["%s"] * len(further_ids))
+    sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {slug_column} = %s"
+    if further_ids:
+        sql += f" OR {pk} IN ({ids})"
     piece, changed = None, {}
-    for row_slug, pk, updated_at, last_updated, published_at in rows:
-        if row_slug == slug:
-            piece = (pk, updated_at, last_updated, published_at)
-        changed[pk] = updated_at
+    for row in Article.objects.raw(sql, [slug, *further_ids]):
+        if row.slug == slug:
+            piece = row
+        changed[row.pk] = row.updated_at
     if piece is None:
         return None
-    return article_identity(*piece, [(pk, changed[pk]) for pk in further_ids if pk in changed])
+    return article_identity(piece, [(pk, changed[pk]) for pk in further_ids if pk in changed])
 
 
 def displayed_update(article: Article):
@@ -358,7 +367,7 @@ def article_context(
     if not preview:
         parts = fragments.Parts(
             "article",
-            *_identity_of(article, further.versions),
+            *article_identity(article, further.versions),
             token=parts_token or fragments.shared_token(),
             prepare=prepare,
         )

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 
 from articles import workflow
 from articles.models import Article, PreviewLink
-from articles.views.pages import ARTICLE_PREFETCHES, article_context
+from articles.views.article import ARTICLE_PREFETCHES, article_context
 
 LINK_LIFETIME = timedelta(days=7)
 SALT = "articles.preview"

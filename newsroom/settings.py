@@ -329,7 +329,7 @@ PUBLIC_CDN_MAX_AGE = env_int("PUBLIC_CDN_MAX_AGE", 300)
 # Paths with no public page under them: the page cache does not look them up.
 PUBLIC_PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/healthz", MEDIA_URL, "/newsletters/", "/preview/"]
 
-# Seconds an article's "Further reading" choice is kept (articles.views.pages).
+# Seconds an article's "Further reading" choice is kept (articles.views.article).
 FURTHER_READING_CACHE_SECONDS = env_int("FURTHER_READING_CACHE_SECONDS", 60 * 60)
 # Seconds the rendered regions of an article page (header, body, byline,
 # topics) and listing pages' cards are kept per version of their piece

@@ -1,6 +1,6 @@
+from articles.views.article import ArticleDetailView
 from articles.views.discovery import news_sitemap, robots_txt
 from articles.views.pages import (
-    ArticleDetailView,
     HomeView,
     ProgramView,
     SeriesView,

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from articles import search as search_engine
 from articles.models import Article
-from articles.views import pages
+from articles.views import article as article_view
 from newsroom import http_cache
 from tests.factories import make_article, make_author, make_series
 
@@ -62,7 +62,7 @@ def test_home_query_count_does_not_grow_with_series_or_pieces(
 
 
 def test_further_reading_scores_only_the_newest_pieces_per_tag(client, monkeypatch):
-    monkeypatch.setattr(pages, "CANDIDATES_PER_SOURCE", 2)
+    monkeypatch.setattr(article_view, "CANDIDATES_PER_SOURCE", 2)
     article = make_article(tags=["grid"], published_at=_ago(0.5))
     picked = make_article(title="Old but picked", published_at=_ago(30))
     make_article(title="Older on the grid", tags=["grid"], published_at=_ago(20))
@@ -76,7 +76,7 @@ def test_further_reading_scores_only_the_newest_pieces_per_tag(client, monkeypat
 
 
 def test_further_reading_ranks_shared_tags_within_the_bound(client, monkeypatch):
-    monkeypatch.setattr(pages, "CANDIDATES_PER_SOURCE", 2)
+    monkeypatch.setattr(article_view, "CANDIDATES_PER_SOURCE", 2)
     article = make_article(tags=["grid", "hydro"], published_at=_ago(0.5))
     make_article(title="Grid only", tags=["grid"], published_at=_ago(1))
     make_article(title="Both, older", tags=["grid", "hydro"], published_at=_ago(4))

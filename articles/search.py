@@ -2,45 +2,31 @@
 
 On PostgreSQL: a stored, weighted ``tsvector`` (title A, dek B, body and tags
 C) kept current whenever an article or its tags are saved, queried with
-``websearch_to_tsquery`` (quotes, ``-word``, ``or``), ranked, with highlighted
-snippets from ``ts_headline``. On SQLite: the same query syntax over
-``icontains`` filters, title matches first, snippets cut in Python.
+``websearch_to_tsquery`` (quotes, ``-word``, ``or``), ranked. On SQLite: the
+same query syntax over ``icontains`` filters, title matches first. Either way
+each result's snippet is cut in Python (``articles.snippets``).
 """
 
 import html
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchQuery,
-    SearchRank,
-    SearchVector,
-)
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, TextField, Value, When
-from django.db.models.functions import Left
-from django.utils.html import escape, strip_tags
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeString
 
+from articles import snippets
 from articles.models import Article, ArticleAuthor
 from authors.models import Author
 
 CONFIG = "english"
-# Private-use characters mark the highlights inside ts_headline's output, so the
-# snippet can be escaped as a whole and only then turned into <mark> elements.
-MARK_START, MARK_END = "\ue000", "\ue001"
-SNIPPET_CHARS = 220
 # PostgreSQL ranks at most this many of the newest matching pieces; a query
 # matching more shows the best of the newest (narrow it to reach older ones):
 # 25 pages of results. Ranking reads each match's vector; 1,000 took 7 ms of a
 # 44 ms search at 100,000 pieces.
 RANKED_MATCHES = 500
-# ts_headline parses all the text it is given: over whole bodies it was 10 of a
-# search's 14 ms of SQL at 100,000 pieces. It reads the opening this many
-# characters of each body; a result whose match lies further on gets a second
-# pass over its whole body (``complete_headlines``).
-HEADLINE_BODY_CHARS = 2500
 
 
 def uses_postgres() -> bool:
@@ -78,7 +64,6 @@ def update_search_vector(article_id: int) -> None:
 
 # --- Query parsing (SQLite fallback) ------------------------------------------
 
-_TAG = re.compile(r"<[^>]+>")
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 
 
@@ -142,20 +127,6 @@ def _fallback(queryset, text: str):
     )
 
 
-def _plain_body(chars: int | None = None):
-    """The body as text for ts_headline: tags become spaces. With ``chars``, only
-    its opening (ts_headline's parser drops a tag or entity cut in two)."""
-    body = F("body") if chars is None else Left("body", chars)
-    return Func(
-        body,
-        Value("<[^>]+>"),
-        Value(" "),
-        Value("g"),
-        function="regexp_replace",
-        output_field=TextField(),
-    )
-
-
 def _query(text: str) -> SearchQuery:
     """The reader's words as websearch_to_tsquery reads them."""
     return SearchQuery(text, search_type="websearch", config=CONFIG)
@@ -196,20 +167,6 @@ def _phrase_pairs(text: str) -> Q:
     return condition
 
 
-def _headline(text, query: SearchQuery) -> SearchHeadline:
-    return SearchHeadline(
-        text,
-        query,
-        config=CONFIG,
-        start_sel=MARK_START,
-        stop_sel=MARK_END,
-        max_words=40,
-        min_words=20,
-        max_fragments=2,
-        fragment_delimiter=" … ",
-    )
-
-
 # --- Searching --------------------------------------------------------------
 
 
@@ -218,8 +175,9 @@ def search(text: str, *, series: str = "", expert: str = ""):
 
     ``expert`` is an expert's slug or part of a name, in any case.
 
-    Each result has ``rank``; on PostgreSQL also ``headline`` (see ``snippet``),
-    and only the newest ``RANKED_MATCHES`` matches are ranked.
+    Each result has ``rank``; on PostgreSQL also ``lexemes``, the query as
+    PostgreSQL read it (see ``snippet``), and only the newest
+    ``RANKED_MATCHES`` matches are ranked.
     """
     queryset = Article.objects.live()
     if series:
@@ -248,59 +206,19 @@ def search(text: str, *, series: str = "", expert: str = ""):
         Article.objects.filter(pk__in=matches.values("pk")[:RANKED_MATCHES])
         .annotate(
             rank=SearchRank(F("search_vector"), query),
-            headline=_headline(_plain_body(HEADLINE_BODY_CHARS), query),
+            lexemes=Func(query, function="querytree", output_field=TextField()),
         )
         .order_by("-rank", "-published_at", "-pk")
     )
 
 
-def complete_headlines(articles, text: str) -> None:
-    """Headlines over the whole body for the results whose opening had no match
-    (the word is further on, or only in the title or tags): one query for all."""
-    rest = [
-        article
-        for article in articles
-        if getattr(article, "headline", None) is not None
-        and MARK_START not in article.headline
-        and len(article.body) > HEADLINE_BODY_CHARS
-    ]
-    if not rest:
-        return
-    query = _query(text)
-    whole = dict(
-        Article.objects.filter(pk__in=[article.pk for article in rest])
-        .annotate(whole=_headline(_plain_body(), query))
-        .values_list("pk", "whole")
-    )
-    for article in rest:
-        article.headline = whole.get(article.pk, article.headline)
-
-
-def _highlight(text: str) -> SafeString:
-    """Escape everything, then turn the markers into <mark> elements."""
-    escaped = escape(text)
-    return mark_safe(escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
-
-
 def snippet(article: Article, text: str) -> SafeString:
-    """A short passage of the body with the query's words highlighted."""
-    headline = getattr(article, "headline", None)
-    if headline is not None:
-        return _highlight(html.unescape(headline))
-    # Tags become spaces so paragraphs do not run into each other.
-    plain = " ".join(html.unescape(strip_tags(_TAG.sub(" ", article.body))).split())
+    """A passage or two of the body with the query's words marked."""
     terms = [term for alt in parse_websearch(text) for negated, term in alt if not negated]
-    lowered = plain.lower()
-    found = [lowered.find(term.lower()) for term in terms]
-    found = [i for i in found if i >= 0]
-    start = max(0, min(found) - SNIPPET_CHARS // 3) if found else 0
-    cut = plain[start : start + SNIPPET_CHARS]
-    if terms:
-        pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
-        cut = pattern.sub(lambda m: f"{MARK_START}{m.group(0)}{MARK_END}", cut)
-    prefix = "… " if start else ""
-    suffix = " …" if start + SNIPPET_CHARS < len(plain) else ""
-    return _highlight(prefix + cut + suffix)
+    lexemes = getattr(article, "lexemes", None)
+    if lexemes is None:
+        return snippets.substring_snippet(article.body, terms)
+    return snippets.stem_snippet(article.body, snippets.query_stems(lexemes, terms))
 
 
 @dataclass

@@ -21,7 +21,6 @@ def search_view(request):
         token = fragments.shared_token()
         results = engine.search(filters.q, series=filters.series, expert=filters.expert)
         page = window(request, results.for_listing(), PAGE_SIZE)
-        engine.complete_headlines(page.object_list, filters.q)
         for article in page.object_list:
             article.snippet = engine.snippet(article, filters.q)
         cards = fragments.card_batch(page.object_list, token=token)

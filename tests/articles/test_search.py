@@ -102,16 +102,49 @@ def _long_body(middle: str) -> str:
     return filler + f"<p>{middle}</p>" + filler
 
 
-@on_postgres
 def test_a_match_deep_in_a_long_body_is_still_highlighted(client, django_assert_num_queries):
-    from articles import search as engine
-
     body = _long_body("The desalination plant opened.")
-    assert body.index("desalination") > engine.HEADLINE_BODY_CHARS
+    assert body.index("desalination") > 3000
     make_article(title="Water", body=body)
     make_article(title="Early", body="<p>A desalination plant, first thing.</p>" + body)
+    # cache state, results, their authors, series choices: no second pass for snippets
+    with django_assert_num_queries(4):
+        page = client.get(reverse("articles:search"), {"q": "desalination"}).content.decode()
+    assert "<mark>desalination</mark> plant opened." in page
+    assert "<mark>desalination</mark> plant, first thing." in page
+
+
+@on_postgres
+def test_postgres_snippets_show_a_second_passage_further_on(client):
+    make_article(
+        title="Early",
+        body="<p>A desalination plant, first thing.</p>" + _long_body("Desalination ends."),
+    )
     page = client.get(reverse("articles:search"), {"q": "desalination"}).content.decode()
-    assert page.count("<mark>desalination</mark>") == 2
+    snippet = page.split('<p class="snippet">')[1].split("</p>")[0]
+    assert snippet.startswith("A <mark>desalination</mark> plant, first thing. Ordinary words")
+    assert " … words about budgets and committees. <mark>Desalination</mark> ends. " in snippet
+    assert snippet.endswith(" …") and snippet.count("<mark>") == 2
+
+
+@on_postgres
+def test_postgres_snippets_mark_each_form_of_the_words_and_no_stop_words(client):
+    make_article(
+        title="Courts",
+        body="<p>Reforming the courts: a reform of judges, and more reforms.</p>",
+    )
+    page = client.get(reverse("articles:search"), {"q": "the reforms"}).content.decode()
+    assert (
+        "<mark>Reforming</mark> the courts: a <mark>reform</mark> of judges, "
+        "and more <mark>reforms</mark>."
+    ) in page
+
+
+def test_a_match_in_the_title_only_shows_the_opening_unmarked(client):
+    make_article(title="Desalination", body="<p>Plants open along the coast. " * 30 + "</p>")
+    page = client.get(reverse("articles:search"), {"q": "desalination"}).content.decode()
+    assert '<p class="snippet">Plants open along the coast.' in page
+    assert "<mark>" not in page.split("<main")[1]
 
 
 def test_empty_query_shows_the_form_without_results(client):

@@ -2,7 +2,7 @@
 
 import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, timedelta
 from functools import cache as cache_once
 from urllib.parse import urlencode
 
@@ -217,7 +217,11 @@ def read_relations(article: Article) -> None:
 
 
 def _stamp(moment) -> str:
-    return moment.isoformat() if moment else "-"
+    if moment is None:
+        return "-"
+    if moment.tzinfo is None:  # read off a cursor of SQLite, which stores UTC without a zone
+        moment = moment.replace(tzinfo=UTC)
+    return moment.isoformat()
 
 
 # The columns ``current_identity`` reads.
@@ -227,8 +231,12 @@ IDENTITY_FIELDS = ("id", "slug", "updated_at", "last_updated", "published_at")
 def article_identity(article: Article, further_versions: list) -> tuple:
     """What names the version of an article page: the piece's and its further reading's."""
     moments = (article.updated_at, article.last_updated, article.published_at)
+    return identity_of(article.pk, moments, further_versions)
+
+
+def identity_of(piece_pk: int, moments: tuple, further_versions: list) -> tuple:
     return (
-        article.pk,
+        piece_pk,
         *(_stamp(moment) for moment in moments),
         *(f"{pk}@{_stamp(moment)}" for pk, moment in further_versions),
     )
@@ -241,9 +249,10 @@ def current_identity(slug: str, further_ids: list[int]) -> tuple | None:
     Only ever compared with the identity of a page rendered while the piece and
     those ids were live, so it need not ask ``live()`` again: a piece leaves it
     only by a save (new ``updated_at``) or a deletion (gone from the list), and
-    time alone never takes a piece offline. Plain SQL with the model's names:
-    building the same query with the ORM cost three times the query itself,
-    the bulk of a page-cache miss (0.7 of 2.4 ms in-process).
+    time alone never takes a piece offline. Plain SQL with the model's names on
+    a cursor: building the same query with the ORM cost three times the query
+    itself, and making model instances of the rows as much again, the bulk of
+    a page-cache miss.
     """
     quote, meta = connection.ops.quote_name, Article._meta
     pk, slug_column = (quote(meta.get_field(name).column) for name in ("id", "slug"))
@@ -252,14 +261,17 @@ def current_identity(slug: str, further_ids: list[int]) -> tuple | None:
     sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {slug_column} = %s"
     if further_ids:
         sql += f" OR {pk} IN ({ids})"
-    piece, changed = None, {}
-    for row in Article.objects.raw(sql, [slug, *further_ids]):
-        if row.slug == slug:
-            piece = row
-        changed[row.pk] = row.updated_at
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [slug, *further_ids])
+        rows = [dict(zip(IDENTITY_FIELDS, row, strict=True)) for row in cursor.fetchall()]
+    piece = next((row for row in rows if row["slug"] == slug), None)
     if piece is None:
         return None
-    return article_identity(piece, [(pk, changed[pk]) for pk in further_ids if pk in changed])
+    changed = {row["id"]: row["updated_at"] for row in rows}
+    moments = (piece["updated_at"], piece["last_updated"], piece["published_at"])
+    return identity_of(
+        piece["id"], moments, [(pk, changed[pk]) for pk in further_ids if pk in changed]
+    )
 
 
 def displayed_update(article: Article):

@@ -7,6 +7,8 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         from articles import signals
-        from newsroom import http_cache
+        from articles.views import article
+        from newsroom import http_cache, kept_pages
 
         http_cache.next_change_sources.append(signals.next_go_live)
+        kept_pages.checks["article"] = article.current_identity

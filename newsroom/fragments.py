@@ -19,10 +19,9 @@ leaves what this render stores already out of date, never current.
 ``PartsBatch`` does the same for many objects of one kind at once (the cards
 of a listing page): one entry per object, all read in one round trip.
 
-``KeptPage`` keeps a whole page for anonymous readers, with the identity of
-what it shows (the same versions a ``Parts`` key names): a page-cache miss
-checks that identity with one query and answers with the stored page,
-without rendering anything.
+``newsroom.kept_pages`` keeps a whole page for anonymous readers, with the
+identity of what it shows (the same versions a ``Parts`` key names) and
+under the same token and release.
 
 In a template, ``{% load newsroom %}{% part "name" %}…{% endpart %}`` prints
 the stored region, or renders it and keeps it. A view passes ``parts`` in
@@ -40,7 +39,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
-from django.http import HttpResponse
 from django.utils import timezone
 
 SHARED_KEY = "page-parts:shared"
@@ -93,7 +91,7 @@ def shared_token() -> str:
     return token
 
 
-def _key(release_id: str, *identity) -> str:
+def cache_key(release_id: str, *identity) -> str:
     """A cache key for these parts of this version under this release (hashed: versions
     of several objects overrun a cache key's length)."""
     name = ":".join(str(part) for part in (*identity, release_id))
@@ -120,7 +118,7 @@ class Parts:
         self.token = token
         self.prepare = prepare
         self.timeout = _timeout(timeout)
-        self.key = _key(release(), *identity)
+        self.key = cache_key(release(), *identity)
         self.found: dict = {}
         self.rendered: dict = {}
         if self.timeout > 0:
@@ -162,7 +160,9 @@ class PartsBatch:
         self.token = token
         self.timeout = _timeout(timeout)
         release_id = release()
-        self.keys = {pk: _key(release_id, kind, pk, *version) for pk, version in versions.items()}
+        self.keys = {
+            pk: cache_key(release_id, kind, pk, *version) for pk, version in versions.items()
+        }
         self.entries: dict = {}
         self.changed: set = set()
         if self.timeout > 0 and self.keys:
@@ -194,57 +194,6 @@ def frame_release() -> str:
     static files' names (a deploy of new styles alone) and the footer's year."""
     manifest = getattr(staticfiles_storage, "manifest_hash", "")
     return f"{release()}:{manifest}:{timezone.localdate().year}"
-
-
-class KeptPage:
-    """A whole page kept rendered, checked against the identity of what it shows.
-
-    The page cache keys a page by its address and drops every page at once; a
-    kept page is keyed by what the view looks its object up by (an article's
-    slug) and stored with the ``identity`` it was rendered from (the versions
-    of the object and of what it lists) and ``depends``, what the view needs
-    to work that identity out again. After a change elsewhere, the view reads
-    the current identity (for an article, one query) and, if it is the stored
-    one, answers with the stored page: no rendering, no further reads. The
-    shared token, read in the same round trip as the entry, guards what the
-    identity does not name (authors, series, photos), as for ``Parts``; the
-    key names the release (``frame_release``). Stored with the page are its
-    headers, among them the Content-Security-Policy whose nonce the markup
-    carries, as the page cache stores it.
-    """
-
-    def __init__(self, kind: str, name: str, *, timeout: int | None = None):
-        self.key = _key(frame_release(), "page", kind, name)
-        self.timeout = _timeout(timeout)
-        self.stored = None
-        found = cache.get_many([SHARED_KEY, self.key]) if self.timeout > 0 else {}
-        self.token = found.get(SHARED_KEY) or shared_token()
-        stored = found.get(self.key)
-        if stored is not None and stored[0] == self.token:
-            self.stored = stored
-
-    @property
-    def depends(self):
-        """What the stored page was saved with to work out its identity (None if none is)."""
-        return None if self.stored is None else self.stored[2]
-
-    def answer(self, identity) -> HttpResponse | None:
-        """The stored page if it was rendered from ``identity``, else None."""
-        if self.stored is None or identity is None or self.stored[1] != identity:
-            return None
-        _token, _identity, _depends, content, headers = self.stored
-        response = HttpResponse(content)
-        for name, value in headers.items():
-            response[name] = value
-        return response
-
-    def save(self, response, identity, depends, *, seconds: int | None = None) -> None:
-        """Keep ``response``, rendered from ``identity``, for at most ``seconds``."""
-        timeout = self.timeout if seconds is None else min(self.timeout, seconds)
-        if timeout > 0 and response.status_code == 200 and not response.cookies:
-            headers = dict(response.items())
-            stored = (self.token, identity, depends, response.content, headers)
-            cache.set(self.key, stored, timeout)
 
 
 def card_batch(pieces, *, token: str) -> PartsBatch:

@@ -27,7 +27,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.csp import CSP, build_policy
 from django.utils.http import http_date, parse_http_date_safe
 
-from newsroom import fragments
+from newsroom import fragments, kept_pages
 
 STATE_KEY = "public-pages:state"
 
@@ -116,26 +116,32 @@ def _cacheable(response) -> bool:
     )
 
 
-def _store(key: str, response, state: dict) -> None:
+def _store(key: str, response, state: dict, kept_key: str) -> None:
+    """Store the page under its address, and keep it under its path if its view asked
+    (``kept_pages``): one round trip."""
     timeout = _timeout()
     if state["next_change"] is not None:
         timeout = max(1, min(timeout, int(state["next_change"] - time.time())))
     stored = (state["token"], response.status_code, response.content, dict(response.items()))
-    cache.set(key, stored, timeout)
+    kept = kept_pages.entry(response)
+    if kept is None:
+        cache.set(key, stored, timeout)
+    elif kept[1] == timeout:
+        cache.set_many({key: stored, kept_key: kept[0]}, timeout)
+    else:
+        cache.set(key, stored, timeout)
+        cache.set(kept_key, *kept)
 
 
-def _lookup(key: str) -> tuple[dict, HttpResponse | None]:
-    """The current state and, if stored under it, the page: one cache round trip."""
-    found = cache.get_many([STATE_KEY, key])
-    state = _fresh(found.get(STATE_KEY))
-    stored = found.get(key)
+def _stored_response(stored, state: dict) -> HttpResponse | None:
+    """The page cache's copy, if stored under the current state."""
     if stored is None or stored[0] != state["token"]:
-        return state, None
+        return None
     _token, status, content, headers = stored
     response = HttpResponse(content, status=status)
     for name, value in headers.items():
         response[name] = value
-    return state, response
+    return response
 
 
 # Query parameters that campaign and click trackers add and no view reads: a
@@ -192,15 +198,25 @@ class PublicPageCacheMiddleware:
         ):
             return self.get_response(request)
         key = _page_key(request)
-        state, response = _lookup(key)
+        found = cache.get_many([STATE_KEY, key])
+        state = _fresh(found.get(STATE_KEY))
+        response = _stored_response(found.get(key), state)
         if response is not None:
             return _conditional(request, response)
-        request.public_page_state = state
-        response = self.get_response(request)
-        if not getattr(response, "public_page", False):
-            return response
+        # A miss: the page kept under this path, with the token it is checked
+        # against (not read with the lookup: a hit would carry it for nothing).
+        kept_key = kept_pages.key(request.path)
+        found = cache.get_many([fragments.SHARED_KEY, kept_key])
+        token = found.get(fragments.SHARED_KEY)
+        response = kept_pages.answer(found.get(kept_key), token)
+        if response is None:
+            request.public_page_state = state
+            request.shared_token = token
+            response = self.get_response(request)
+            if not getattr(response, "public_page", False):
+                return response
         if _cacheable(response):
-            _store(key, response, state)
+            _store(key, response, state, kept_key)
         return _conditional(request, response)
 
 

@@ -27,7 +27,7 @@ from taggit.models import TaggedItem
 from articles import structured_data as sd
 from articles.models import Article
 from articles.models.article import byline_prefetch
-from newsroom import fragments, http_cache
+from newsroom import fragments, kept_pages
 
 FURTHER_READING = 4
 # Further reading scores at most this many newest pieces per shared tag and for the series.
@@ -152,33 +152,26 @@ def share_links(title: str, url: str) -> list[tuple[str, str]]:
 
 
 class ArticleDetailView(DetailView):
-    """One piece. For anonymous readers the whole page is kept (``KeptPage``)
+    """One piece. For anonymous readers the whole page is kept (``newsroom.kept_pages``)
     with the versions of the piece and of its further reading: when a change
     elsewhere drops the page cache, one query checks those versions and the
-    stored page answers. Rendering keeps the page's regions too (``article_context``,
-    under the same versions), for signed-in staff and for a deploy that changes
-    only the static files; its series, program and photo show only inside the
-    regions, so they are read only when one has to render."""
+    stored page answers, before this view is reached. Rendering keeps the
+    page's regions too (``article_context``, under the same versions), for
+    signed-in staff and for a deploy that changes only the static files; its
+    series, program and photo show only inside the regions, so they are read
+    only when one has to render."""
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
-
-    def get(self, request, *args, **kwargs):
-        self.kept = None
-        if getattr(request, "public_page_state", None) is not None:  # an anonymous reader
-            self.kept = fragments.KeptPage("article", kwargs["slug"])
-            if self.kept.stored is not None:
-                current = current_identity(kwargs["slug"], self.kept.depends)
-                if (response := self.kept.answer(current)) is not None:
-                    return response
-        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return Article.objects.live()
 
     def get_object(self, queryset=None):
-        # Before the row, and the series and photo a region reads: the token guards them.
-        self.parts_token = self.kept.token if self.kept else fragments.shared_token()
+        # Before the row, and the series and photo a region reads: the token
+        # guards them. The page-cache middleware read it for anonymous readers.
+        token = getattr(self.request, "shared_token", None)
+        self.parts_token = token or fragments.shared_token()
         return super().get_object(queryset)
 
     def get_context_data(self, **kwargs):
@@ -190,19 +183,16 @@ class ArticleDetailView(DetailView):
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
         response.add_post_render_callback(self.parts.save)
-        if self.kept is not None:
-            response.add_post_render_callback(self.keep)
+        if getattr(self.request, "public_page_state", None) is not None:  # anonymous
+            versions = self.further.versions
+            response.keep = kept_pages.Keep(
+                kind="article",
+                identity=article_identity(self.object, versions),
+                depends=(self.object.slug, tuple(pk for pk, _ in versions)),
+                token=self.parts_token,
+                seconds=self.further.seconds_left(),
+            )
         return response
-
-    def keep(self, response) -> None:
-        http_cache.set_policy(self.request, response)
-        versions = self.further.versions
-        self.kept.save(
-            response,
-            article_identity(self.object, versions),
-            [pk for pk, _ in versions],
-            seconds=self.further.seconds_left(),
-        )
 
 
 # What the article page's regions show besides the row itself.

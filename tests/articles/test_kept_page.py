@@ -1,4 +1,4 @@
-"""An article page kept whole for anonymous readers (newsroom.fragments.KeptPage).
+"""An article page kept whole for anonymous readers (newsroom.kept_pages).
 
 After a change elsewhere drops the page cache, one query checks the versions
 the kept page was rendered from and the stored page answers; whatever it shows
@@ -14,7 +14,7 @@ from django.core.cache import cache
 
 from articles import workflow
 from articles.models import Article
-from newsroom import fragments
+from newsroom import kept_pages
 from tests.factories import make_article, make_author, make_user
 
 pytestmark = pytest.mark.django_db
@@ -134,12 +134,12 @@ def test_staff_are_never_answered_from_the_kept_page(
 def test_a_deploy_of_new_static_files_alone_does_not_use_kept_pages(monkeypatch):
     from django.contrib.staticfiles.storage import staticfiles_storage
 
-    before = fragments.KeptPage("article", "the-piece").key
+    before = kept_pages.key("/articles/the-piece/")
     monkeypatch.setattr(staticfiles_storage, "manifest_hash", "new-styles", raising=False)
-    assert fragments.KeptPage("article", "the-piece").key != before
+    assert kept_pages.key("/articles/the-piece/") != before
 
 
 def test_with_the_setting_at_zero_no_page_is_kept(client, piece, settings):
     settings.PAGE_PARTS_CACHE_SECONDS = 0
     get(client, piece.get_absolute_url())
-    assert cache.get(fragments.KeptPage("article", "the-piece", timeout=60).key) is None
+    assert cache.get(kept_pages.key("/articles/the-piece/")) is None

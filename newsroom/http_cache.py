@@ -161,9 +161,15 @@ def _page_key(request) -> str:
     return "public-page:" + hashlib.sha256(identity.encode()).hexdigest()
 
 
+# The request headers that can make a conditional GET (RFC 9110, section 13.1).
+CONDITIONAL_HEADERS = frozenset(
+    {"HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE"}
+)
+
+
 def _conditional(request, response):
     """A 304 when the reader already holds this version of a public page."""
-    if response.status_code != 200:
+    if response.status_code != 200 or not CONDITIONAL_HEADERS.intersection(request.META):
         return response
     return get_conditional_response(
         request,

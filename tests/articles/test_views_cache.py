@@ -62,6 +62,20 @@ def test_conditional_get_answers_304(client):
     assert since.status_code == 304
 
 
+def test_conditional_get_of_a_changed_page_answers_it_in_full_or_412(client):
+    article = make_article()
+    client.get(article.get_absolute_url())  # cached
+    stale = client.get(article.get_absolute_url(), headers={"If-None-Match": '"old"'})
+    assert stale.status_code == 200 and stale.content
+    guarded = client.get(article.get_absolute_url(), headers={"If-Match": '"old"'})
+    assert guarded.status_code == 412
+    earlier = client.get(
+        article.get_absolute_url(),
+        headers={"If-Unmodified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"},
+    )
+    assert earlier.status_code == 412
+
+
 def test_public_pages_are_cdn_cacheable_for_anonymous_readers(client):
     response = client.get("/")
     cache_control = response["Cache-Control"]

@@ -143,3 +143,21 @@ def test_with_the_setting_at_zero_no_page_is_kept(client, piece, settings):
     settings.PAGE_PARTS_CACHE_SECONDS = 0
     get(client, piece.get_absolute_url())
     assert cache.get(kept_pages.key("/articles/the-piece/")) is None
+
+
+def test_the_kept_page_answers_before_the_view_with_the_headers_it_was_sent_with(
+    client, piece, monkeypatch, django_capture_on_commit_callbacks
+):
+    from articles.views.article import ArticleDetailView
+
+    first = get(client, piece.get_absolute_url())
+    publish_another(django_capture_on_commit_callbacks)
+
+    def no_view(*args, **kwargs):
+        raise AssertionError("the view ran")
+
+    monkeypatch.setattr(ArticleDetailView, "get", no_view)
+    kept = get(client, piece.get_absolute_url())
+    assert kept.content == first.content
+    for header in ("Content-Security-Policy", "X-Frame-Options", "ETag", "Cache-Control"):
+        assert kept[header] == first[header]

@@ -236,3 +236,12 @@ class SearchFilters:
             series=query.get("series", "")[:200],
             expert=query.get("expert", "")[:200],
         )
+
+    @property
+    def quoted(self) -> str:
+        """The query as the page quotes it: in curly quotes, unless the reader's
+        own quotes already wrap it (a phrase search)."""
+        text = self.q.strip()
+        if len(text) > 1 and text[0] in "\"“" and text[-1] in "\"”":
+            return text
+        return f"“{text}”"

@@ -1,3 +1,5 @@
+import html
+
 import pytest
 from django.db import connection
 from django.urls import reverse
@@ -256,3 +258,17 @@ def test_websearch_parser_reads_quotes_negation_and_or():
         [(False, "drones")],
     ]
     assert parse_websearch("-only -negative") == []
+
+
+@pytest.mark.parametrize(
+    ("query", "heading"),
+    [
+        ("winter gas", "Results for “winter gas”"),
+        ('"winter gas"', 'Results for "winter gas"'),
+        ('"winter" gas', 'Results for “"winter" gas”'),
+    ],
+)
+def test_results_heading_quotes_the_query_once(client, query, heading):
+    make_article(title="Winter gas reserves")
+    page = client.get(reverse("articles:search"), {"q": query}).content.decode()
+    assert f">{html.escape(heading)}</h2>" in page

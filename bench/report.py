@@ -169,7 +169,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", nargs="+", default=["1k", "100k"])
     parser.add_argument(
-        "--compare", nargs="+", default=["run5"], help="earlier runs kept as *-<name>.json"
+        "--compare", nargs="+", default=["run6"], help="earlier runs kept as *-<name>.json"
     )
     args = parser.parse_args()
     for label in args.sizes:

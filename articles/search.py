@@ -242,6 +242,6 @@ class SearchFilters:
         """The query as the page quotes it: in curly quotes, unless the reader's
         own quotes already wrap it (a phrase search)."""
         text = self.q.strip()
-        if len(text) > 1 and text[0] in "\"“" and text[-1] in "\"”":
+        if len(text) > 1 and text[0] in '"“' and text[-1] in '"”':
             return text
         return f"“{text}”"

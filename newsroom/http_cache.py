@@ -117,19 +117,14 @@ def _cacheable(response) -> bool:
 
 
 def _store(key: str, response, state: dict, kept_key: str) -> None:
-    """Store the page under its address, and keep it under its path if its view asked
-    (``kept_pages``): one round trip."""
+    """Store the page under its address, and keep it under its path if its view
+    asked (``kept_pages``), with every header the inner middleware added."""
     timeout = _timeout()
     if state["next_change"] is not None:
         timeout = max(1, min(timeout, int(state["next_change"] - time.time())))
     stored = (state["token"], response.status_code, response.content, dict(response.items()))
-    kept = kept_pages.entry(response)
-    if kept is None:
-        cache.set(key, stored, timeout)
-    elif kept[1] == timeout:
-        cache.set_many({key: stored, kept_key: kept[0]}, timeout)
-    else:
-        cache.set(key, stored, timeout)
+    cache.set(key, stored, timeout)
+    if (kept := kept_pages.entry(response)) is not None:
         cache.set(kept_key, *kept)
 
 
@@ -184,9 +179,11 @@ class PublicPageCacheMiddleware:
 
     It sits right after WhiteNoise: a hit costs one cache round trip and skips
     URL resolution, sessions, CSRF, auth and the view (a third of what a hit
-    took when the lookup ran inside the view). On a miss the request goes on,
-    and a response a ``public_page`` view marked is stored here, with the
-    headers the inner middleware added, under the state read by the lookup.
+    took when the lookup ran inside the view). On a miss, a page kept under
+    the path (``newsroom.kept_pages``) answers if what it shows is unchanged;
+    otherwise the request goes on, and a response a ``public_page`` view
+    marked is stored here, with the headers the inner middleware added, under
+    the state read by the lookup.
     Middleware above this one (security headers) runs on hits as well. Paths
     under ``PUBLIC_PAGE_CACHE_SKIP_PREFIXES`` (admin, media, health) hold no
     public page and pay no lookup.

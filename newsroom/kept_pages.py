@@ -11,7 +11,9 @@ as the page-cache lookup, asks the view's registered ``check`` for the
 current identity (for an article, one query), and if it is the stored one
 answers with the stored page and its headers, among them the
 Content-Security-Policy whose nonce the markup carries: no URL resolution,
-no view, no rendering.
+no view, no rendering. It is looked up by path alone, so only a view whose
+page is the same for every query string of its path may keep it (the
+article page reads none).
 
 The shared token of ``newsroom.fragments`` (read before the page's data)
 guards what the identity does not name, such as authors, series and photos;

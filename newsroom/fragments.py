@@ -80,9 +80,12 @@ def _fingerprint(*, by_content: bool) -> str:
     return digest.hexdigest()[:12]
 
 
-def shared_token() -> str:
+def shared_token(request=None) -> str:
     """The current shared token (made when missing). Read it before the data the
-    regions show, and pass it to ``Parts``."""
+    regions show, and pass it to ``Parts``. With ``request``, the token the
+    page-cache middleware read before the view ran is used, if it found one."""
+    if (token := getattr(request, "shared_token", None)) is not None:
+        return token
     token = cache.get(SHARED_KEY)
     if token is None:
         # add() so concurrent first requests agree on one token.
@@ -210,7 +213,7 @@ class CardPartsMixin:
 
     def get(self, request, *args, **kwargs):
         # Before the pieces are read: they bring their series and photos.
-        self.cards_token = shared_token()
+        self.cards_token = shared_token(request)
         return super().get(request, *args, **kwargs)
 
     def pieces_shown(self, context) -> list:

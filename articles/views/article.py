@@ -168,10 +168,8 @@ class ArticleDetailView(DetailView):
         return Article.objects.live()
 
     def get_object(self, queryset=None):
-        # Before the row, and the series and photo a region reads: the token
-        # guards them. The page-cache middleware read it for anonymous readers.
-        token = getattr(self.request, "shared_token", None)
-        self.parts_token = token or fragments.shared_token()
+        # Before the row, and the series and photo a region reads: the token guards them.
+        self.parts_token = fragments.shared_token(self.request)
         return super().get_object(queryset)
 
     def get_context_data(self, **kwargs):

@@ -18,7 +18,7 @@ def search_view(request):
     page = cards = None
     if filters.q.strip():
         # Before the results are read: they bring their series and photos.
-        token = fragments.shared_token()
+        token = fragments.shared_token(request)
         results = engine.search(filters.q, series=filters.series, expert=filters.expert)
         page = window(request, results.for_listing(), PAGE_SIZE)
         for article in page.object_list:

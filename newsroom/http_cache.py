@@ -94,14 +94,8 @@ def _finish(request, response, state: dict, anonymous: bool) -> None:
         )
     else:
         patch_cache_control(response, private=True, no_cache=True)
-    if str(CSP.HEADER_ENFORCE) not in response:
-        set_policy(request, response)
-
-
-def set_policy(request, response) -> None:
-    """The public pages' Content-Security-Policy, with this render's nonce: set
-    before a copy of the page is stored, so the copy keeps a header that
-    matches its own markup (the CSP middleware leaves a present header alone)."""
+    # Set here, with this render's nonce, so a cached or kept copy keeps a header
+    # that matches its own markup (the CSP middleware leaves a present header alone).
     response[str(CSP.HEADER_ENFORCE)] = build_policy(
         PUBLIC_CSP, getattr(request, "_csp_nonce", None)
     )

@@ -15,7 +15,6 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, TextField, Value, When
 from django.utils.html import strip_tags
-from django.utils.safestring import SafeString
 
 from articles import snippets
 from articles.models import Article, ArticleAuthor
@@ -176,7 +175,7 @@ def search(text: str, *, series: str = "", expert: str = ""):
     ``expert`` is an expert's slug or part of a name, in any case.
 
     Each result has ``rank``; on PostgreSQL also ``lexemes``, the query as
-    PostgreSQL read it (see ``snippet``), and only the newest
+    PostgreSQL read it (see ``add_snippets``), and only the newest
     ``RANKED_MATCHES`` matches are ranked.
     """
     queryset = Article.objects.live()
@@ -212,13 +211,21 @@ def search(text: str, *, series: str = "", expert: str = ""):
     )
 
 
-def snippet(article: Article, text: str) -> SafeString:
-    """A passage or two of the body with the query's words marked."""
+def add_snippets(articles: list[Article], text: str) -> None:
+    """Give each result ``snippet``: a passage or two of its body with the
+    query's words marked. The query is read once for the whole page."""
+    if not articles:
+        return
     terms = [term for alt in parse_websearch(text) for negated, term in alt if not negated]
-    lexemes = getattr(article, "lexemes", None)
+    # The same for every row: the query as PostgreSQL read it (``search``).
+    lexemes = getattr(articles[0], "lexemes", None)
     if lexemes is None:
-        return snippets.substring_snippet(article.body, terms)
-    return snippets.stem_snippet(article.body, snippets.query_stems(lexemes, terms))
+        for article in articles:
+            article.snippet = snippets.substring_snippet(article.body, terms)
+        return
+    stems = snippets.query_stems(lexemes, terms)
+    for article in articles:
+        article.snippet = snippets.stem_snippet(article.body, stems)
 
 
 @dataclass

@@ -21,8 +21,7 @@ def search_view(request):
         token = fragments.shared_token(request)
         results = engine.search(filters.q, series=filters.series, expert=filters.expert)
         page = window(request, results.for_listing(), PAGE_SIZE)
-        for article in page.object_list:
-            article.snippet = engine.snippet(article, filters.q)
+        engine.add_snippets(page.object_list, filters.q)
         cards = fragments.card_batch(page.object_list, token=token)
     response = render(
         request,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from articles.models import Article, ArticleEvent, ArticleSlug, Correction, State
+from articles.models.article import SLUG_HELD_MESSAGE
 
 User = AbstractBaseUser | AnonymousUser
 Action = ArticleEvent.Action
@@ -281,8 +282,16 @@ def was_ever_live(article: Article) -> bool:
 
 
 def record_slug_change(*, article: Article, old_slug: str | None) -> None:
-    """Keep an old slug answering (with a 301) once the piece has been live under it."""
+    """Keep an old slug answering (with a 301) once the piece has been live under it.
+
+    Call it in the transaction that saved the new slug: a slug that is another
+    piece's old address is refused (``ValidationError``) and the save goes
+    back with it, so that piece's redirect survives even a caller that skipped
+    ``full_clean()``.
+    """
+    if article.slug_held_by_another():
+        raise ValidationError({"slug": SLUG_HELD_MESSAGE}, code="slug_held")
     # The piece's own slug never redirects, even when it is an old one taken back.
-    ArticleSlug.objects.filter(slug=article.slug).delete()
+    ArticleSlug.objects.filter(slug=article.slug, article=article).delete()
     if old_slug and old_slug != article.slug and was_ever_live(article):
         ArticleSlug.objects.update_or_create(slug=old_slug, defaults={"article": article})

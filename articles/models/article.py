@@ -2,6 +2,7 @@ import math
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
@@ -9,9 +10,15 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from taggit.managers import TaggableManager
 
+from articles.models.workflow import ArticleSlug
 from newsroom.richtext import RichTextField
 
 WORDS_PER_MINUTE = 230
+# Names no title: the other piece may be one this person may not see.
+SLUG_HELD_MESSAGE = (
+    "This address used to belong to another piece and still leads readers to it. "
+    "Choose another slug."
+)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -158,6 +165,22 @@ class Article(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.slug and self.slug_held_by_another():
+            raise ValidationError({"slug": SLUG_HELD_MESSAGE}, code="slug_held")
+
+    def slug_held_by_another(self) -> bool:
+        """Whether ``slug`` is an old address another piece still redirects from.
+
+        Taking it would end that redirect and, once this piece is live, send
+        the old piece's readers here. The piece's own old slugs are its to take back.
+        """
+        held = ArticleSlug.objects.filter(slug=self.slug)
+        if self.pk is not None:
+            held = held.exclude(article_id=self.pk)
+        return held.exists()
 
     @property
     def is_live(self) -> bool:

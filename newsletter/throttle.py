@@ -1,8 +1,10 @@
 """Fixed-window rate limits kept in the cache (files locally, Redis when REDIS_URL is set)."""
 
+import hashlib
+
 from django.core.cache import cache
 
-from newsletter.addresses import address_hash
+from newsletter.addresses import mailbox_key
 
 
 def allow(key: str, *, limit: int, window: int) -> bool:
@@ -21,5 +23,6 @@ def allow(key: str, *, limit: int, window: int) -> bool:
 
 
 def address_bucket(address: str) -> str:
+    """One counter per mailbox: plus-tagged variants of an address share it."""
     # Hashed so the cache never holds addresses in the clear.
-    return f"address:{address_hash(address)}"
+    return f"mailbox:{hashlib.sha256(mailbox_key(address).encode()).hexdigest()}"

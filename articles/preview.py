@@ -3,29 +3,46 @@
 A shared link carries a signed token naming a ``PreviewLink`` row: the signature
 stops forged or altered tokens, the row lets an editor revoke a link or let it
 expire. A bad, expired or revoked token answers 404, like any unpublished piece.
+
+A link also follows the piece, in two ways that each cover what the other cannot:
+- its state, read on every request: a link shows drafts, pieces in review and
+  scheduled pieces; it sends readers of a live piece to the public page (302)
+  and answers 404 for an archived one, however the piece got there;
+- takedowns: every transition that withdraws a piece (unpublish, archive)
+  revokes its links in ``workflow._move``, so a piece unpublished back to a
+  draft does not show its old links' readers the body again.
 """
 
 from datetime import timedelta
 
 from django.core import signing
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from articles import workflow
-from articles.models import Article, PreviewLink
+from articles.models import Article, PreviewLink, State
 from articles.views.article import ARTICLE_PREFETCHES, article_context
 
 LINK_LIFETIME = timedelta(days=7)
 SALT = "articles.preview"
+# What a shared link shows; a live piece redirects, anything else is not found.
+PREVIEWABLE = {State.DRAFT, State.IN_REVIEW, State.SCHEDULED}
+
+
+def shareable(article: Article) -> bool:
+    """A link to an archived piece would only ever answer 404, so none is made."""
+    return article.status != Article.Status.ARCHIVED
 
 
 def create_link(*, article: Article, by, lifetime: timedelta = LINK_LIFETIME) -> PreviewLink:
     if not workflow.can_submit(by, article):
         raise PermissionDenied("Only the piece's writer or an editor can share a preview.")
+    if not shareable(article):
+        raise ValidationError("An archived piece cannot be shared: its preview links stay dead.")
     return PreviewLink.objects.create(
         article=article, created_by=by, expires_at=timezone.now() + lifetime
     )
@@ -84,4 +101,9 @@ def shared_preview(request, token: str):
     if link is None:
         raise Http404("No such preview.")
     article = preview_queryset().get(pk=link.article_id)
+    if article.is_live:
+        # Readers of the link now get the page everyone gets.
+        return redirect(article.get_absolute_url())
+    if article.state not in PREVIEWABLE:
+        raise Http404("No such preview.")
     return render_preview(request, article)

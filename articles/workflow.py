@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from articles.models import Article, ArticleEvent, ArticleSlug, Correction, State
+from articles.models import Article, ArticleEvent, ArticleSlug, Correction, PreviewLink, State
 from articles.models.article import SLUG_HELD_MESSAGE
 
 User = AbstractBaseUser | AnonymousUser
@@ -122,6 +122,19 @@ def _locked(article: Article) -> Article:
     )
 
 
+PUBLIC_STATES = {State.PUBLISHED, State.SCHEDULED}
+
+
+def takes_down(from_state: str, to_state: str) -> bool:
+    """Whether a move withdraws a piece: out of published or scheduled, or into the archive.
+
+    A takedown ends every shared preview link of the piece.
+    """
+    return to_state == State.ARCHIVED or (
+        from_state in PUBLIC_STATES and to_state not in PUBLIC_STATES
+    )
+
+
 def _move(
     article: Article,
     locked: Article,
@@ -133,6 +146,13 @@ def _move(
     publish_at: datetime.datetime | None = None,
 ) -> Article:
     locked.save(update_fields=["status", "published_at", "updated_at"])
+    if takes_down(from_state, locked.state):
+        # Here, where every transition writes, so no takedown can forget it.
+        # Unpublishing leaves a draft, which a link would show again: the
+        # state alone cannot tell that draft from one never published.
+        PreviewLink.objects.filter(article=locked, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
     ArticleEvent.objects.create(
         article=locked,
         action=action,

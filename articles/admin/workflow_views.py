@@ -104,7 +104,7 @@ class ArticleWorkflowViews:
             "timeline": article.events.select_related("actor")[:50],
             "recent_revisions": article.revisions.select_related("created_by")[:5],
             "preview_links": links,
-            "can_share": workflow.can_submit(user, article),
+            "can_share": workflow.can_submit(user, article) and preview.shareable(article),
             "can_correct": workflow.is_editor(user) and article.is_live,
             "correction_kinds": Correction.Kind.choices,
             "corrections": article.corrections.all(),
@@ -150,7 +150,11 @@ class ArticleWorkflowViews:
     @method_decorator(require_POST)
     def share_preview_view(self, request, pk):
         article = self.visible_article(request, pk)
-        link = preview.create_link(article=article, by=request.user)
+        try:
+            link = preview.create_link(article=article, by=request.user)
+        except ValidationError as error:
+            self.report(request, error)
+            return self.back_to(article)
         url = request.build_absolute_uri(preview.url_for(link))
         expires = timezone.localtime(link.expires_at, ZoneInfo(settings.TIME_ZONE))
         messages.success(

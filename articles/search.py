@@ -19,6 +19,7 @@ from django.utils.html import strip_tags
 from articles import snippets
 from articles.models import Article, ArticleAuthor
 from authors.models import Author
+from newsroom import params
 
 CONFIG = "english"
 # PostgreSQL ranks at most this many of the newest matching pieces; a query
@@ -238,10 +239,11 @@ class SearchFilters:
 
     @classmethod
     def from_query(cls, query) -> "SearchFilters":
+        """400 (``BadParameter``) for a control character in any of them."""
         return cls(
-            q=query.get("q", "")[:200],
-            series=query.get("series", "")[:200],
-            expert=query.get("expert", "")[:200],
+            q=params.clean_text(query, "q"),
+            series=params.clean_text(query, "series"),
+            expert=params.clean_text(query, "expert"),
         )
 
     @property

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.views.generic import ListView
 
 from authors.models import Author
-from newsroom import fragments
+from newsroom import fragments, params
 from newsroom import structured_data as sd
 from newsroom.pagination import WindowPaginationMixin
 
@@ -21,7 +21,7 @@ class AuthorListView(WindowPaginationMixin, ListView):
     def get_queryset(self):
         authors = Author.objects.active()
         self.program = None
-        if slug := self.request.GET.get("program"):
+        if slug := params.clean_text(self.request.GET, "program"):
             self.program = get_object_or_404(PROGRAM_MODEL, slug=slug)
             authors = authors.filter(programs=self.program)
         return authors

@@ -12,6 +12,10 @@ scan from that point, where OFFSET would read and discard 10,000 rows first.
 the index alone (``_rows_past``).
 Listings in another order (search by rank, the experts directory by name)
 page by OFFSET only.
+
+A page number or cursor that cannot be read, or is out of range, is a bad
+request (400, ``newsroom.params``); one that is well formed but names no
+page (past the end, a cursor past the oldest piece) is not found (404).
 """
 
 import datetime
@@ -20,8 +24,17 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.http import Http404, QueryDict
 
+from newsroom import params
+
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 CURSOR_PARAMS = ("before", "after")
+# Past any real listing (5,000 pages hold 100,000 pieces at 20 a page), and
+# small enough that its OFFSET fits any database's 64-bit integer.
+MAX_PAGE = 1_000_000
+# The microseconds from 1970 of the first and last moments a datetime holds.
+_MICROSECOND = datetime.timedelta(microseconds=1)
+EARLIEST_MICROS = (datetime.datetime.min.replace(tzinfo=datetime.UTC) - EPOCH) // _MICROSECOND
+LATEST_MICROS = (datetime.datetime.max.replace(tzinfo=datetime.UTC) - EPOCH) // _MICROSECOND
 
 
 @dataclass
@@ -72,32 +85,35 @@ def encode_cursor(article) -> str:
 
 
 def decode_cursor(raw: str) -> tuple[datetime.datetime, int]:
+    """The (published_at, pk) an ``encode_cursor`` value names; ``BadParameter``
+    for anything ``encode_cursor`` could not have written."""
     micros, dot, pk = raw.partition(".")
-    if not dot or not micros.lstrip("-").isdigit() or not pk.isdigit():
-        raise Http404("No such page.")
-    try:
-        return EPOCH + datetime.timedelta(microseconds=int(micros)), int(pk)
-    except OverflowError:
-        raise Http404("No such page.") from None
+    if not dot:
+        raise params.BadParameter("A page cursor is <microseconds>.<id>.")
+    micros = params.bounded_int(
+        micros, name="cursor time", minimum=EARLIEST_MICROS, maximum=LATEST_MICROS
+    )
+    pk = params.bounded_int(pk, name="cursor id", minimum=1, maximum=params.MAX_ID)
+    return EPOCH + datetime.timedelta(microseconds=micros), pk
 
 
-def _page_number(request) -> int:
-    raw = request.GET.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        raise Http404("No such page.")
-    return int(raw)
+def _cursor(query, name: str) -> tuple[datetime.datetime, int] | None:
+    raw = params.clean_text(query, name, max_length=None)
+    return decode_cursor(raw) if raw else None
 
 
 def window(request, queryset, per_page: int, *, keyset: bool = False) -> Window:
     """The page of ``queryset`` named by ``?page=`` (and, with ``keyset``, ``before``/``after``).
 
     With ``keyset`` the queryset is ordered newest first by (published_at, pk).
-    404 for a page past the end or a malformed page or cursor.
+    400 for a malformed page number or cursor, 404 for a page past the end.
     """
-    number = _page_number(request)
-    before, after = request.GET.get("before"), request.GET.get("after")
-    if keyset and number > 1 and (before or after):
-        return _keyset_window(request, queryset, per_page, number, before, after)
+    number = params.positive_int(request.GET, "page", default=1, maximum=MAX_PAGE)
+    if keyset:
+        # Read even where unused (page 1), so a malformed cursor never passes.
+        before, after = _cursor(request.GET, "before"), _cursor(request.GET, "after")
+        if number > 1 and (before or after):
+            return _keyset_window(request, queryset, per_page, number, before, after)
     start = (number - 1) * per_page
     if keyset:
         queryset = queryset.order_by("-published_at", "-pk")
@@ -123,7 +139,7 @@ def _rows_past(queryset, start: int, limit: int) -> list:
 
 def _keyset_window(request, queryset, per_page, number, before, after) -> Window:
     if before:
-        at, pk = decode_cursor(before)
+        at, pk = before
         # The first condition alone is a range on the (published_at, pk) index,
         # so the scan starts at the cursor; the second settles equal times.
         older = Q(published_at__lte=at) & (Q(published_at__lt=at) | Q(pk__lt=pk))
@@ -131,7 +147,7 @@ def _keyset_window(request, queryset, per_page, number, before, after) -> Window
         has_next = len(rows) > per_page
         rows = rows[:per_page]
     else:
-        at, pk = decode_cursor(after)
+        at, pk = after
         newer = Q(published_at__gte=at) & (Q(published_at__gt=at) | Q(pk__gt=pk))
         rows = list(queryset.filter(newer).order_by("published_at", "pk")[:per_page])
         rows.reverse()

@@ -86,9 +86,9 @@ def test_pieces_published_at_the_same_moment_are_neither_lost_nor_repeated(clien
     "query",
     ["?page=2&before=nonsense", "?page=2&before=12.x", "?page=2&after=99999999999999999999999.1"],
 )
-def test_malformed_cursor_is_not_found(client, query):
+def test_malformed_cursor_is_a_bad_request(client, query):
     make_pieces(3)
-    assert client.get("/" + query).status_code == 404
+    assert client.get("/" + query).status_code == 400
 
 
 def test_cursor_past_the_oldest_piece_is_not_found(client):

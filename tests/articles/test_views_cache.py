@@ -121,11 +121,11 @@ def test_public_pages_have_no_inline_script_or_style(client):
     ) + page.count('<script src="/static/')
 
 
-def test_page_past_the_end_and_bad_page_numbers_answer_404(client):
+def test_page_past_the_end_answers_404_and_a_bad_page_number_400(client):
     make_article()
     assert client.get("/?page=2").status_code == 404
-    assert client.get("/?page=abc").status_code == 404
-    assert client.get(reverse("articles:home"), {"page": "0"}).status_code == 404
+    assert client.get("/?page=abc").status_code == 400
+    assert client.get(reverse("articles:home"), {"page": "0"}).status_code == 400
 
 
 def test_links_with_tracking_parameters_share_the_cached_page(client, django_assert_num_queries):

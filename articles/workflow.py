@@ -6,7 +6,9 @@ buttons call exactly these functions and hold no rules of their own.
 
 Who may do what (DESIGN.md, "Contracts"):
 - Contributors (``articles.change_article`` without ``publish_article``) write
-  and submit their own drafts, and nothing else.
+  and submit their own drafts, and nothing else. Beyond them they see only
+  what the public sees (``visible_pieces``) and change only photos that no
+  piece but their own drafts uses (``can_change_photo``).
 - Editors (``articles.publish_article``) and superusers do everything.
 """
 
@@ -18,7 +20,16 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from articles.models import Article, ArticleEvent, ArticleSlug, Correction, PreviewLink, State
+from articles.models import (
+    Article,
+    ArticleEvent,
+    ArticleQuerySet,
+    ArticleSlug,
+    Correction,
+    Photo,
+    PreviewLink,
+    State,
+)
 from articles.models.article import SLUG_HELD_MESSAGE
 
 User = AbstractBaseUser | AnonymousUser
@@ -52,6 +63,36 @@ def can_submit(user: User, article: Article) -> bool:
     return is_editor(user) or (
         user.is_active and user.has_perm("articles.change_article") and is_own(user, article)
     )
+
+
+def visible_pieces(user: User, pieces: ArticleQuerySet | None = None) -> ArticleQuerySet:
+    """The pieces whose existence and title this person may learn anywhere in the admin.
+
+    Editors see every piece; a contributor sees what the public sees and their
+    own pieces, never another writer's unpublished work ("used by" lists,
+    "Further reading" choices, tag suggestions).
+    """
+    pieces = Article.objects.all() if pieces is None else pieces
+    if is_editor(user):
+        return pieces
+    return pieces.live() | pieces.filter(created_by_id=user.pk)
+
+
+def can_change_photo(user: User, photo: Photo) -> bool:
+    """Editors change any photo; a contributor one that only their own drafts use.
+
+    A photo's file, caption, credit and rights show at once on every piece
+    using it, with no review: changing one under a live piece, a piece under
+    review or someone else's piece would change that piece behind its editor.
+    """
+    if is_editor(user):
+        return True
+    if not (user.is_active and user.has_perm("articles.change_photo")):
+        return False
+    beyond_own_drafts = photo.lead_articles.exclude(
+        created_by_id=user.pk, status=Article.Status.DRAFT
+    )
+    return not beyond_own_drafts.exists()
 
 
 def available_actions(user: User, article: Article) -> list[str]:

@@ -68,6 +68,18 @@ class ArticleForm(forms.ModelForm):
         return cleaned
 
 
+def picking_further_reading(request) -> bool:
+    """Whether this is the admin's autocomplete search for an article's "Further reading"."""
+    match = request.resolver_match
+    return (
+        match is not None
+        and match.url_name == "autocomplete"
+        and request.GET.get("app_label") == "articles"
+        and request.GET.get("model_name") == "article"
+        and request.GET.get("field_name") == "further_reading"
+    )
+
+
 @admin.register(Article)
 class ArticleAdmin(RichTextAdminMixin, ArticleWorkflowViews, admin.ModelAdmin):
     form = ArticleForm
@@ -107,8 +119,18 @@ class ArticleAdmin(RichTextAdminMixin, ArticleWorkflowViews, admin.ModelAdmin):
         queryset = super().get_queryset(request).prefetch_related("article_authors__author")
         if workflow.is_editor(request.user):
             return queryset
+        if picking_further_reading(request):
+            # The search behind the "Further reading" box offers what the field accepts.
+            return workflow.visible_pieces(request.user, queryset)
         # Contributors see their own pieces only.
         return queryset.filter(created_by=request.user)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "further_reading":
+            # A crafted POST naming another writer's draft gets "Select a valid
+            # choice" and saves nothing; the widget never prints its title.
+            kwargs["queryset"] = workflow.visible_pieces(request.user)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

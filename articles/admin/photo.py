@@ -1,8 +1,9 @@
 from django import forms
 from django.contrib import admin
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 
+from articles import workflow
 from articles.models import Photo
 from newsroom.images import check_image, read_credits
 
@@ -69,7 +70,8 @@ class PhotoAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("caption", "credit"):
+        # Absent when the page is read-only (a photo this person may not change).
+        for name in ("caption", "credit") & self.fields.keys():
             self.fields[name].required = False
             self.fields[
                 name
@@ -98,7 +100,8 @@ class PhotoAdmin(admin.ModelAdmin):
     list_display_links = ["thumbnail", "caption"]
     list_filter = [RightsFilter, "license", "source"]
     search_fields = ["caption", "credit", "source", "alt_text"]
-    readonly_fields = ["focal_picker", "usage", "width", "height", "uploaded_by", "uploaded_at"]
+    change_form_template = "admin/articles/photo/change_form.html"
+    readonly_fields = ["focal_picker", "width", "height", "uploaded_by", "uploaded_at"]
     fieldsets = [
         (None, {"fields": ["image", "caption", "alt_text"]}),
         (
@@ -109,7 +112,6 @@ class PhotoAdmin(admin.ModelAdmin):
             },
         ),
         ("Credit and rights", {"fields": ["credit", "source", "license", "rights_expire_on"]}),
-        ("Used by", {"fields": ["usage"]}),
         (
             "Details",
             {
@@ -155,28 +157,38 @@ class PhotoAdmin(admin.ModelAdmin):
             round(photo.focal_y * 100, 1),
         )
 
-    @admin.display(description="Pieces using this photo")
-    def usage(self, photo):
-        if not photo or not photo.pk:
-            return "—"
-        articles = photo.lead_articles.order_by("-published_at", "-pk")
-        if not articles:
-            return "Not used yet."
-        return format_html(
-            "<ul>{}</ul>",
-            format_html_join(
-                "",
-                '<li><a href="{}">{}</a> ({})</li>',
-                (
-                    (
-                        reverse("admin:articles_article_change", args=[a.pk]),
-                        a.title,
-                        a.get_status_display(),
-                    )
-                    for a in articles
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or workflow.can_change_photo(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or workflow.can_change_photo(request.user, obj))
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        photo = self.get_object(request, object_id)
+        if photo is not None:
+            extra_context = {**(extra_context or {}), **self.usage_context(request, photo)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def usage_context(self, request, photo):
+        """The pieces using the photo that this person may know of, and how many others do."""
+        using = photo.lead_articles.order_by("-published_at", "-pk")
+        shown = list(workflow.visible_pieces(request.user, using))
+        pieces = [
+            {
+                "title": article.title,
+                "state": article.get_state_display(),
+                # A contributor cannot open someone else's live piece in the admin.
+                "url": (
+                    reverse("admin:articles_article_change", args=[article.pk])
+                    if workflow.is_editor(request.user) or workflow.is_own(request.user, article)
+                    else article.get_absolute_url()
                 ),
-            ),
-        )
+            }
+            for article in shown
+        ]
+        return {"photo_usage": pieces, "photo_usage_hidden": using.count() - len(shown)}
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -4,11 +4,15 @@ The field stays taggit's comma-separated text, so a new tag is just typed; the
 suggestions only save staff from near-duplicates ("sanction" next to "sanctions").
 """
 
+from django.contrib.contenttypes.models import ContentType
 from django.http import JsonResponse
 from django.urls import reverse_lazy
 from django.utils.html import format_html
 from taggit.forms import TagWidget
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
+
+from articles import workflow
+from articles.models import Article
 
 SUGGESTIONS = 10
 
@@ -33,18 +37,31 @@ class TagSuggestWidget(TagWidget):
         return format_html('{}<datalist id="{}"></datalist>', field, list_id)
 
 
+def suggestable_tags(user):
+    """Tags on pieces this person may see: a tag that only another writer's
+    draft carries would tell a contributor what that draft is about."""
+    if workflow.is_editor(user):
+        return Tag.objects.all()
+    tagged = TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article),
+        object_id__in=workflow.visible_pieces(user).values("pk"),
+    )
+    return Tag.objects.filter(pk__in=tagged.values("tag_id"))
+
+
 def tag_suggestions(request):
     """Up to ten tag names for ``?q=``: those starting with it first, then those containing it."""
     query = request.GET.get("q", "").strip()[:100]
     if not query:
         return JsonResponse({"tags": []})
+    tags = suggestable_tags(request.user)
     starting = list(
-        Tag.objects.filter(name__istartswith=query)
+        tags.filter(name__istartswith=query)
         .order_by("name")
         .values_list("name", flat=True)[:SUGGESTIONS]
     )
     containing = (
-        Tag.objects.filter(name__icontains=query)
+        tags.filter(name__icontains=query)
         .exclude(name__istartswith=query)
         .order_by("name")
         .values_list("name", flat=True)[: SUGGESTIONS - len(starting)]

@@ -1,28 +1,70 @@
-"""RSS and Atom feeds over live pieces: the whole site, each series, each expert, each tag."""
+"""RSS and Atom feeds over live pieces: the whole site, each series, each expert, each tag.
+
+Every text these classes hand the feed generator is plain text (titles, names,
+the dek or SEO description, a series' or expert's description); the generators
+below encode it as text for their format. Every link is absolute on
+``SITE_URL``, never on the request's Host (a feed is cached for all readers).
+"""
+
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from taggit.models import Tag
 
 from articles.models import Article, Series
 from authors.models import Author
+from newsroom.site_url import absolute
 
 FEED_SIZE = 30
+
+
+def _as_html(text: str | None) -> str | None:
+    """Plain text inside an element a reader renders as HTML: it shows as typed, never as markup."""
+    return None if text is None else escape(text)
+
+
+class PlainTextRss(Rss201rev2Feed):
+    """RSS with plain-text titles and descriptions.
+
+    RSS leaves open whether ``<title>`` and ``<description>`` hold text or
+    HTML, and readers render both as HTML, so plain text goes out HTML-escaped.
+    """
+
+    def __init__(self, title, link, description, **kwargs):
+        super().__init__(_as_html(title), link, _as_html(description), **kwargs)
+
+    def add_item(self, title, link, description, **kwargs):
+        super().add_item(_as_html(title), link, _as_html(description), **kwargs)
+
+
+class PlainTextAtom(Atom1Feed):
+    """Atom with plain-text summaries: titles are ``type="text"`` already, but
+    Django writes the summary as ``type="html"``, so it goes out HTML-escaped."""
+
+    def add_item(self, title, link, description, **kwargs):
+        super().add_item(title, link, _as_html(description), **kwargs)
 
 
 class LatestFeed(Feed):
     """The site feed: the newest live pieces."""
 
+    feed_type = PlainTextRss
+    url_name = "articles:feed"
     description = "Analysis and commentary from our fellows."
 
     def title(self, obj=None):
         return settings.SITE_NAME
 
     def link(self, obj=None):
-        return reverse("articles:home")
+        return absolute(reverse("articles:home"))
+
+    def feed_url(self, obj=None):
+        return absolute(reverse(self.url_name, args=[obj.slug] if obj else []))
 
     def articles(self, obj):
         return Article.objects.live()
@@ -37,10 +79,7 @@ class LatestFeed(Feed):
         return item.summary
 
     def item_link(self, item):
-        return item.get_absolute_url()
-
-    def item_guid(self, item):
-        return f"{settings.SITE_URL}{item.get_absolute_url()}"
+        return absolute(item.get_absolute_url())
 
     item_guid_is_permalink = True
 
@@ -58,7 +97,10 @@ class LatestFeed(Feed):
 
 
 class _ScopedFeed(LatestFeed):
-    """A feed of one object's pieces; subclasses say which object and how pieces point at it."""
+    """A feed of one object's pieces; subclasses say which object and how pieces point at it.
+
+    It answers 404 exactly when the object's page does.
+    """
 
     model_queryset = None
     lookup = ""
@@ -70,7 +112,7 @@ class _ScopedFeed(LatestFeed):
         return f"{obj.name} — {settings.SITE_NAME}"
 
     def link(self, obj=None):
-        return obj.get_absolute_url()
+        return absolute(obj.get_absolute_url())
 
     def description(self, obj=None):
         return getattr(obj, "description", "") or f"New pieces: {obj.name}."
@@ -80,23 +122,38 @@ class _ScopedFeed(LatestFeed):
 
 
 class SeriesFeed(_ScopedFeed):
+    url_name = "articles:series_feed"
     model_queryset = Series.objects.all()
     lookup = "series"
 
 
 class ExpertFeed(_ScopedFeed):
+    url_name = "articles:expert_feed"
     model_queryset = Author.objects.active()
     lookup = "article_authors__author"
 
 
 class TagFeed(_ScopedFeed):
+    url_name = "articles:tag_feed"
     model_queryset = Tag.objects.all()
     lookup = "tags"
 
+    def get_object(self, request, slug):
+        tag = super().get_object(request, slug)
+        # As on the tag page: a tag only unpublished pieces use is not public
+        # (its name alone can leak a story).
+        if not self.articles(tag).exists():
+            raise Http404("No live pieces with this tag.")
+        return tag
+
     def link(self, obj=None):
-        return reverse("articles:tag", args=[obj.slug])
+        return absolute(reverse("articles:tag", args=[obj.slug]))
 
 
 def atom(feed_class):
-    """The Atom twin of an RSS feed class."""
-    return type(f"{feed_class.__name__}Atom", (feed_class,), {"feed_type": Atom1Feed})
+    """The Atom twin of an RSS feed class, at the RSS feed's URL name plus ``_atom``."""
+    return type(
+        f"{feed_class.__name__}Atom",
+        (feed_class,),
+        {"feed_type": PlainTextAtom, "url_name": f"{feed_class.url_name}_atom"},
+    )

@@ -61,3 +61,34 @@ def test_feeds_of_unknown_or_hidden_objects_answer_404(client):
     hidden = make_author(is_active=False)
     assert client.get(reverse("articles:series_feed", args=["nope"])).status_code == 404
     assert client.get(reverse("articles:expert_feed", args=[hidden.slug])).status_code == 404
+
+
+PAGES = {"series": "articles:series", "expert": "authors:detail", "tag": "articles:tag"}
+
+
+def _object_with(kind, pieces):
+    """A series, expert or tag that exactly ``pieces`` (article fields) use; its slug."""
+    series, author = make_series(), make_author()
+    for fields in pieces:
+        make_article(series=series, authors=[author], tags=["Embargoed Deal"], **fields)
+    return {"series": series.slug, "expert": author.slug, "tag": "embargoed-deal"}[kind]
+
+
+@pytest.mark.parametrize("kind", PAGES)
+@pytest.mark.parametrize("pieces", [[{}], NOT_LIVE, []], ids=["live", "unpublished-only", "unused"])
+def test_scoped_feeds_answer_404_exactly_when_their_page_does(client, kind, pieces):
+    slug = _object_with(kind, pieces)
+    page = client.get(reverse(PAGES[kind], args=[slug])).status_code
+    rss = client.get(reverse(f"articles:{kind}_feed", args=[slug])).status_code
+    atom = client.get(reverse(f"articles:{kind}_feed_atom", args=[slug])).status_code
+    assert rss == atom == page
+
+
+@pytest.mark.parametrize("fields", NOT_LIVE)
+@pytest.mark.parametrize("name", ["articles:tag_feed", "articles:tag_feed_atom"])
+def test_tag_feed_of_a_tag_only_unpublished_pieces_use_answers_404(client, fields, name):
+    make_article(tags=["Embargoed Deal"], **fields)
+    response = client.get(reverse(name, args=["embargoed-deal"]))
+    assert response.status_code == 404
+    assert b"Embargoed Deal" not in response.content
+    assert client.get(reverse("articles:tag", args=["embargoed-deal"])).status_code == 404

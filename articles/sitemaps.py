@@ -1,14 +1,32 @@
-"""sitemap.xml sections: live articles (with lastmod), series, programs, experts, tags in use."""
+"""sitemap.xml sections: live articles (with lastmod), series, programs, experts, tags in use.
+
+Every location is absolute on ``SITE_URL``, never on the request's Host: a
+sitemap is cached and served to every later crawler.
+"""
+
+from urllib.parse import urlsplit
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import reverse
 from taggit.models import Tag
 
 from articles.models import Article, Program, Series
 from authors.models import Author
+from newsroom import site_url
 
 
-class ArticleSitemap(Sitemap):
+class SiteURLSitemap(Sitemap):
+    """A section whose locations are on ``SITE_URL``; Django's follow the request's host."""
+
+    def get_protocol(self, protocol=None):
+        return site_url.scheme()
+
+    def get_domain(self, site=None):
+        return site_url.domain()
+
+
+class ArticleSitemap(SiteURLSitemap):
     changefreq = "weekly"
     priority = 0.8
     limit = 5000
@@ -20,7 +38,7 @@ class ArticleSitemap(Sitemap):
         return max(item.updated_at, item.published_at)
 
 
-class _LiveOnlySitemap(Sitemap):
+class _LiveOnlySitemap(SiteURLSitemap):
     """Objects that have at least one live piece (an empty page is not worth indexing)."""
 
     changefreq = "daily"
@@ -62,7 +80,7 @@ class TagSitemap(_LiveOnlySitemap):
         return reverse("articles:tag", args=[item.slug])
 
 
-class HomeSitemap(Sitemap):
+class HomeSitemap(SiteURLSitemap):
     changefreq = "hourly"
     priority = 1.0
 
@@ -81,3 +99,12 @@ SITEMAPS = {
     "experts": ExpertSitemap,
     "tags": TagSitemap,
 }
+
+
+def index(request, sitemaps, sitemap_url_name):
+    """Django's sitemap index, each section's URL moved from the request's host to ``SITE_URL``."""
+    response = sitemap_views.index(request, sitemaps, sitemap_url_name=sitemap_url_name)
+    for entry in response.context_data["sitemaps"]:
+        parts = urlsplit(entry.location)
+        entry.location = site_url.absolute(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return response

@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from articles import sitemaps
 from articles import views as article_views
-from articles.sitemaps import SITEMAPS
 from newsroom.health import healthz
 from newsroom.http_cache import public_page
 from newsroom.views import media
@@ -21,14 +21,14 @@ urlpatterns = [
     # An index, so each section can page past the 50,000-URL limit of one file.
     path(
         "sitemap.xml",
-        public_page(sitemap_views.index),
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        public_page(sitemaps.index),
+        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
         public_page(sitemap_views.sitemap),
-        {"sitemaps": SITEMAPS},
+        {"sitemaps": sitemaps.SITEMAPS},
         name="sitemap_section",
     ),
     path("news-sitemap.xml", public_page(article_views.news_sitemap), name="news_sitemap"),

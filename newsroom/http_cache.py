@@ -188,6 +188,9 @@ class PublicPageCacheMiddleware:
         self.skip = tuple(settings.PUBLIC_PAGE_CACHE_SKIP_PREFIXES)
 
     def __call__(self, request):
+        # The Host check CommonMiddleware makes further in, made before a cached
+        # page can answer: a host not in ALLOWED_HOSTS raises DisallowedHost (a 400).
+        request.get_host()
         if (
             request.method not in ("GET", "HEAD")
             or request.path_info.startswith(self.skip)

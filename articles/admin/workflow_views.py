@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from articles import preview, revisions, workflow
 from articles.models import ArticleRevision, Correction, PreviewLink
+from newsroom.site_url import absolute
 
 DONE = {
     "submit": "“{title}” was submitted for review.",
@@ -93,7 +94,7 @@ class ArticleWorkflowViews:
         user = request.user
         now = timezone.localtime(timezone.now(), ZoneInfo(settings.TIME_ZONE))
         links = [
-            (link, request.build_absolute_uri(preview.url_for(link)))
+            (link, absolute(preview.url_for(link)))
             for link in article.preview_links.filter(
                 revoked_at__isnull=True, expires_at__gt=timezone.now()
             )
@@ -155,7 +156,7 @@ class ArticleWorkflowViews:
         except ValidationError as error:
             self.report(request, error)
             return self.back_to(article)
-        url = request.build_absolute_uri(preview.url_for(link))
+        url = absolute(preview.url_for(link))
         expires = timezone.localtime(link.expires_at, ZoneInfo(settings.TIME_ZONE))
         messages.success(
             request,

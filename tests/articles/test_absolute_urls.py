@@ -11,6 +11,8 @@ from xml.etree import ElementTree
 import pytest
 from django.urls import reverse
 
+from articles import preview
+from articles.models import PreviewLink
 from tests.factories import make_article, make_author, make_series
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +113,14 @@ def test_public_pages_name_no_other_host(client, content, other_host):
     ]
     for url in pages:
         assert "allowed-host" not in _get(client, url, other_host), url
+
+
+def test_a_shared_preview_link_is_on_site_url_whatever_host_staff_use(client, editor, other_host):
+    article = make_article(status="draft")
+    client.force_login(editor)
+    url = reverse("admin:articles_article_share_preview", args=[article.pk])
+    response = client.post(url, headers={"Host": other_host}, follow=True)
+    link = PreviewLink.objects.get(article=article)
+    body = response.content.decode()
+    assert SITE_URL + preview.url_for(link) in body
+    assert "allowed-host" not in body

@@ -165,6 +165,13 @@ class ArticleAdmin(RichTextAdminMixin, ArticleWorkflowViews, admin.ModelAdmin):
         workflow.record_slug_change(article=obj, old_slug=old)
 
     def save_related(self, request, form, formsets, change):
+        # Picks the form could not show (an editor's choice of a piece this
+        # person may not see) were not posted back: keep them, not drop them.
+        unseen = []
+        if change:
+            visible = workflow.visible_pieces(request.user).values("pk")
+            unseen = list(form.instance.further_reading.exclude(pk__in=visible))
         super().save_related(request, form, formsets, change)
+        form.instance.further_reading.add(*unseen)
         # After the byline and tags are stored, so the version holds all of it.
         revisions.save_revision(article=form.instance, by=request.user)

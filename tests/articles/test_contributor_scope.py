@@ -175,6 +175,22 @@ def test_contributor_links_live_pieces_and_their_own_in_further_reading(
     assert set(mine.further_reading.all()) == {own_other, public}
 
 
+def test_contributor_save_keeps_an_editors_pick_they_cannot_see(
+    client, contributor, other_contributor
+):
+    mine = article_in_state("draft", created_by=contributor, title="Mine")
+    secret = article_in_state("draft", created_by=other_contributor, title="Secret draft")
+    mine.further_reading.add(secret)  # picked by an editor
+    client.force_login(contributor)
+    url = reverse("admin:articles_article_change", args=[mine.pk])
+    assert "Secret draft" not in client.get(url).content.decode()
+    response = client.post(url, article_data(mine, title="Mine, retitled"))
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.title == "Mine, retitled"
+    assert list(mine.further_reading.all()) == [secret]
+
+
 def test_further_reading_autocomplete_offers_a_contributor_live_and_own_pieces(
     client, contributor, other_contributor, editor
 ):

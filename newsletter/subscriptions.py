@@ -2,7 +2,8 @@
 
 Views, the admin and commands call these functions and hold no rules of
 their own. Emails leave through ``transaction.on_commit``, so a rolled-back
-sign-up never mails anyone.
+sign-up never mails anyone; a sign-up from the web is finished by a task
+(``sign_up``), so its request never waits on the mail relay.
 
 Links for the sending process: ``preferences_url(subscriber)`` and
 ``unsubscribe_url(subscriber, newsletter)`` build absolute personal URLs from
@@ -65,6 +66,34 @@ def is_suppressed(address: str) -> bool:
     return Suppression.objects.filter(address_hash=address_hash(address)).exists()
 
 
+def sign_up(
+    *,
+    email: str,
+    newsletters: Iterable[Newsletter],
+    source: str = Subscriber.Source.WEBSITE,
+    source_detail: str = "",
+) -> None:
+    """Take a sign-up from the web: check the address, hand the rest to a task.
+
+    Nothing here reads what we know about the address, so every address
+    (new, pending, active, unsubscribed, suppressed) costs the request the
+    same work: one enqueue. What to store and whom to mail is decided by
+    ``request_subscription`` in the worker, which is also where a slow mail
+    relay waits, never a web thread. Raises ``ValidationError`` for an address
+    we do not take.
+    """
+    from newsletter.tasks import process_signup  # the task module imports this one
+
+    address = normalize_address(email)
+    newsletter_ids = sorted(n.pk for n in newsletters)
+    detail = source_detail[:255]
+    transaction.on_commit(
+        lambda: process_signup.enqueue(
+            email=address, newsletter_ids=newsletter_ids, source=source, source_detail=detail
+        )
+    )
+
+
 @transaction.atomic
 def request_subscription(
     *,
@@ -75,11 +104,13 @@ def request_subscription(
 ) -> None:
     """Ask for ``newsletters`` on behalf of ``email``: double opt-in.
 
-    Returns nothing on purpose: whatever the address's state (new, pending,
-    active, unsubscribed, suppressed) the caller must answer the same way.
-    New and unsubscribed subscriptions become pending and one confirmation
-    mail goes out, at most one per address per ``NEWSLETTER_CONFIRM_EMAIL_WINDOW``;
-    active ones stay as they are; a suppressed address gets nothing.
+    Run by the sign-up task (see ``sign_up``) and by imports: it reads the
+    address's state and mails from this process, so a web request that calls
+    it directly would show that state in its timing. Returns nothing on
+    purpose. New and unsubscribed subscriptions become pending and one
+    confirmation mail goes out, at most one per mailbox (plus-tags ignored)
+    per ``NEWSLETTER_CONFIRM_EMAIL_WINDOW``; active ones stay as they are; a
+    suppressed address gets nothing.
     """
     address = normalize_address(email)
     wanted = [n for n in newsletters if n.is_active]

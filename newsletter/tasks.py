@@ -2,7 +2,8 @@
 
 from django.tasks import task
 
-from newsletter import sending
+from newsletter import sending, subscriptions
+from newsletter.models import Newsletter
 
 
 @task
@@ -13,3 +14,21 @@ def deliver_edition(edition_id: int) -> bool:
     What is left waiting (retry backoff) is picked up by ``newsletter_tick``.
     """
     return sending.run(edition_id=edition_id)
+
+
+@task
+def process_signup(
+    *, email: str, newsletter_ids: list[int], source: str, source_detail: str
+) -> None:
+    """Finish a sign-up taken by the website: store it and mail the confirmation link.
+
+    The request that enqueued this did the same work whatever the address's
+    state; this decides what that state means (see
+    ``subscriptions.request_subscription``).
+    """
+    subscriptions.request_subscription(
+        email=email,
+        newsletters=Newsletter.objects.filter(pk__in=newsletter_ids),
+        source=source,
+        source_detail=source_detail,
+    )

@@ -59,7 +59,7 @@ def _cross_site(request) -> bool:
 @csrf_exempt  # replaced by the same-origin check above, see _cross_site()
 @require_POST
 def subscribe(request):
-    """Take a sign-up. The answer never says whether the address was known."""
+    """Take a sign-up. Neither the answer nor its timing says whether the address was known."""
     if _cross_site(request):
         return HttpResponseForbidden("Sign-ups are taken from our own pages only.")
     if not subscriptions.signup_allowed_from(client_ip(request)):
@@ -68,7 +68,7 @@ def subscribe(request):
     if not form.is_valid():
         return _signup_page(request, form, status=400)
     if not form.is_bot:
-        subscriptions.request_subscription(
+        subscriptions.sign_up(
             email=form.cleaned_data["email"],
             newsletters=form.cleaned_data["newsletters"],
             source_detail=form.cleaned_data["source"],

@@ -9,7 +9,11 @@ from tests.e2e.conftest import PHONE
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_reader_without_javascript_reads_searches_and_subscribes(demo, browser, artifacts):
+def test_reader_without_javascript_reads_searches_and_subscribes(
+    demo, browser, artifacts, settings
+):
+    # The sign-up's task (which sends the mail) runs at once, not in a worker.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     context = browser.new_context(java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
     article = Article.objects.live().first()

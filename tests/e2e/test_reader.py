@@ -45,6 +45,8 @@ def send_edition_to_subscribers(newsletter: Newsletter, article: Article, settin
 def test_reader_reads_finds_subscribes_confirms_and_unsubscribes_in_one_click(
     demo, page, playwright, shoot, settings, viewport
 ):
+    # The sign-up's task (which stores it and sends the mail) runs at once, not in a worker.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     page.set_viewport_size(viewport)
     width = viewport["width"]
     reader = f"reader-{width}@example.org"

@@ -14,6 +14,12 @@ pytestmark = pytest.mark.django_db
 SUBSCRIBE = "/newsletters/subscribe/"
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """A sign-up is finished by a task (see test_signup_queue.py); here it runs at once."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
 def sign_up(client, email, *newsletters, **extra):
     data = {"email": email, "newsletters": [n.pk for n in newsletters], **extra}
     return client.post(SUBSCRIBE, data)

@@ -6,6 +6,7 @@ DEBUG on. Production sets ``DEBUG=false`` plus ``SECRET_KEY``,
 ``manage.py check --deploy`` passes (see the notes on the warnings it keeps).
 """
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "ckeditor",
     "django_tasks_db",
     "django_rq",
+    "axes",
     "newsroom",
     "authors",
     "articles",
@@ -64,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes requires: it turns a locked-out log-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -168,6 +172,28 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+
+# Log-in throttle (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for
+# one username from one address, that pair is locked out for
+# LOGIN_LOCKOUT_MINUTES, and every further failure restarts the wait. Keyed on
+# the pair, so a guesser cannot lock a colleague out from elsewhere, and a
+# locked-out person can still log in from another network. Attempts live in
+# the database and show in the admin (Axes ▸ Access attempts), where a
+# superuser can delete one to lift a lockout early.
+AUTHENTICATION_BACKENDS = [
+    # First: it refuses a locked-out pair before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+# At least a minute: no cool-off would lock a pair out until an admin steps in.
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The address our own proxies saw (TRUSTED_PROXY_COUNT), never a header the
+# client could write itself.
+AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 
 # --- Time and language ----------------------------------------------------
 LANGUAGE_CODE = "en-us"

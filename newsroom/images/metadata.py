@@ -1,15 +1,19 @@
 """What we keep from an image's metadata, and how we get rid of the rest.
 
-Photographers' files carry EXIF (camera, time, often GPS), XMP and IPTC blocks.
-None of it is published: the stored original is re-encoded from its pixels
-after the EXIF orientation is applied. Credit and caption survive in our own
-fields instead, pre-filled from the IPTC/EXIF fields agencies fill in.
+Photographers' files carry EXIF (camera, time, often GPS), XMP and IPTC blocks,
+comments, text chunks and an ICC colour profile. None of it is published: the
+stored original and every rendition are re-encoded from pixels alone, turned
+upright by the EXIF orientation and converted to sRGB by the ICC profile.
+Each of those blocks is free-form bytes where markup can hide (an HTML page
+inside an ICC profile, past what any head scan reads), so none is written,
+whatever the upload check saw. Credit and caption survive in our own fields
+instead, pre-filled from the IPTC/EXIF fields agencies fill in.
 """
 
 import io
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, IptcImagePlugin
+from PIL import Image, ImageCms, ImageOps, IptcImagePlugin
 
 from newsroom.images.validation import CheckedImage
 
@@ -24,6 +28,10 @@ IPTC_CAPTION = (2, 120)
 # EXIF tags in the main IFD.
 EXIF_DESCRIPTION = 0x010E
 EXIF_ARTIST = 0x013B
+
+SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+# The colour space an ICC profile describes -> the image modes it can apply to.
+PROFILE_MODES = {"RGB": {"RGB", "RGBA"}, "GRAY": {"L", "LA"}, "CMYK": {"CMYK"}}
 
 
 @dataclass(frozen=True)
@@ -58,11 +66,37 @@ def read_credits(checked: CheckedImage) -> Credits:
         )
 
 
-def open_upright(checked: CheckedImage) -> Image.Image:
-    """Decode the image, turned the way its EXIF orientation says, with no metadata.
+def to_srgb(image: Image.Image, icc: bytes | None) -> Image.Image:
+    """The image's colours converted to sRGB from its ICC profile.
 
-    Palette images become RGB(A) so transparency survives losing ``info``; the
-    ICC profile is kept (it is colour, not personal data).
+    sRGB is what browsers assume for an image with no profile, so the stored
+    files need none and look as the photographer's file did. A profile that
+    cannot be read, or that does not describe the image's mode, is ignored:
+    the pixels are taken as sRGB already, as a browser would take them.
+    """
+    if not icc:
+        return image
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+    except (OSError, ImageCms.PyCMSError):
+        return image
+    if image.mode not in PROFILE_MODES.get(profile.profile.xcolor_space.strip(), ()):
+        return image
+    alpha = image.getchannel("A") if image.mode.endswith("A") else None
+    colour = image.convert(image.mode[:-1]) if alpha is not None else image
+    try:
+        image = ImageCms.profileToProfile(colour, profile, SRGB, outputMode="RGB")
+    except ImageCms.PyCMSError:
+        return image
+    if alpha is not None:
+        image.putalpha(alpha)
+    return image
+
+
+def open_upright(checked: CheckedImage) -> Image.Image:
+    """Decode the image, upright by its EXIF orientation, in sRGB, with no metadata.
+
+    Palette images become RGB(A) so transparency survives losing ``info``.
     """
     with Image.open(io.BytesIO(checked.data), formats=[checked.format]) as source:
         source.seek(0)  # the first frame of an animation is the picture
@@ -70,20 +104,22 @@ def open_upright(checked: CheckedImage) -> Image.Image:
         icc = source.info.get("icc_profile")
     if image.mode == "P":
         image = image.convert("RGBA" if "transparency" in image.info else "RGB")
-    elif image.mode not in {"RGB", "RGBA", "L", "LA"}:
+    image = to_srgb(image, icc)
+    if image.mode not in {"RGB", "RGBA", "L", "LA"}:
         image = image.convert("RGBA" if "A" in image.mode else "RGB")
-    image.info = {"icc_profile": icc} if icc else {}
+    image.info = {}
     return image
 
 
 def encode(image: Image.Image, fmt: str) -> bytes:
-    """Encode with no EXIF, XMP, IPTC or comment: only pixels (and the ICC profile)."""
+    """Encode the pixels alone: no ICC profile, EXIF, XMP, IPTC, comment or text chunk."""
     if fmt == "JPEG" and image.mode not in {"RGB", "L"}:
         flat = Image.new("RGB", image.size, (255, 255, 255))
         flat.paste(image.convert("RGBA"), mask=image.convert("RGBA").getchannel("A"))
-        flat.info = image.info
         image = flat
-    options = {"icc_profile": image.info["icc_profile"]} if image.info.get("icc_profile") else {}
+    # Pillow copies a PNG's ICC profile and a JPEG's comment from image.info
+    # unless told otherwise; the other blocks are only written when passed.
+    options = {"icc_profile": None, "comment": None}
     if fmt == "JPEG":
         options.update(quality=JPEG_QUALITY, optimize=True, progressive=True)
     elif fmt == "WEBP":

@@ -101,9 +101,8 @@ def plan(width: int, height: int, focal: tuple[float, float]) -> list[Spec]:
 
 
 def render(image: Image.Image, spec: Spec) -> bytes:
-    """Cut, scale and encode one rendition from the upright, metadata-free image."""
+    """Cut, scale and encode one rendition from the upright, sRGB, metadata-free image."""
     part = image.crop(spec.box) if spec.box != (0, 0, *image.size) else image
     if part.size != (spec.width, spec.height):
         part = part.resize((spec.width, spec.height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-    part.info = image.info
     return encode(part, PILLOW_FORMATS[spec.format])

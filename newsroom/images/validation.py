@@ -26,6 +26,9 @@ FORMATS = list(EXTENSIONS)
 # metadata segment) is the classic image/HTML polyglot. Scanning only the head
 # keeps compressed pixel data, where short byte patterns occur by chance, out
 # of it; appended payloads are caught by the end-of-image check instead.
+# Markup deeper inside (an ICC profile, XMP, a text chunk; a PNG's profile is
+# even compressed) passes this check but is never stored: the original and
+# every rendition are re-encoded from pixels alone (newsroom.images.metadata).
 SNIFF_WINDOW = 4096
 MARKUP = re.compile(
     rb"<(?:script|html|svg|iframe|body|object|embed|\?php|!doctype)[\s>/]", re.IGNORECASE

@@ -3,6 +3,8 @@
 ``Delivery`` is the single source of truth for who got what: one row per
 (edition, subscriber), created in bulk when a send starts, moved through
 queued → sending → sent / failed / skipped by ``newsletter.sending`` only.
+An edition holds only live pieces (``EditionArticle.article`` is limited to
+``Article.objects.live()``) and is checked again when it is sent.
 """
 
 from django.conf import settings
@@ -12,13 +14,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsroom.richtext import RichTextField
+from newsroom.validators import validate_header_value
+
+LIVE_ONLY_MESSAGE = (
+    "Only live pieces can go in an edition: this one is a draft, in review, "
+    "scheduled for later or archived."
+)
 
 
 class EditionQuerySet(models.QuerySet):
     def public(self):
         """Editions with a public web copy: any that started going out (recipients
-        of a paused send still follow "View in browser")."""
-        return self.filter(status__in=["sending", "paused", "sent"]).exclude(rendered_html="")
+        of a paused or failed send still follow "View in browser")."""
+        return self.filter(status__in=["sending", "paused", "sent", "failed"]).exclude(
+            rendered_html=""
+        )
 
     def archived(self):
         """A newsletter's archive: editions that finished sending."""
@@ -35,11 +45,14 @@ class Edition(models.Model):
         PAUSED = "paused", "Paused"
         SENT = "sent", "Sent"
         CANCELLED = "cancelled", "Cancelled"
+        # Stopped for a reason no retry can cure (see ``failure_reason``); the
+        # tick leaves it alone. Once the cause is fixed it can be sent again.
+        FAILED = "failed", "Failed"
 
     newsletter = models.ForeignKey(
         "newsletter.Newsletter", on_delete=models.PROTECT, related_name="editions"
     )
-    subject = models.CharField(max_length=200)
+    subject = models.CharField(max_length=200, validators=[validate_header_value])
     preheader = models.CharField(
         max_length=200, blank=True, help_text="The line inboxes show after the subject."
     )
@@ -60,6 +73,7 @@ class Edition(models.Model):
     # Workers stamp this after every batch; the tick re-enqueues a send whose
     # workers have been silent longer than the lease (crashed or never started).
     last_activity_at = models.DateTimeField(null=True, blank=True, editable=False)
+    failure_reason = models.CharField(max_length=500, blank=True, editable=False)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False
     )
@@ -85,7 +99,15 @@ class Edition(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(
-                    status__in=["draft", "scheduled", "sending", "paused", "sent", "cancelled"]
+                    status__in=[
+                        "draft",
+                        "scheduled",
+                        "sending",
+                        "paused",
+                        "sent",
+                        "cancelled",
+                        "failed",
+                    ]
                 ),
                 name="newsletter_edition_status_valid",
             ),
@@ -144,12 +166,26 @@ class Edition(models.Model):
         }
 
 
+def live_pieces() -> Q:
+    """The pieces an edition may take: live ones (the admin's choices, its
+    autocomplete and ``full_clean`` all apply it, through ``limit_choices_to``)."""
+    from articles.models import Article
+
+    return Q(pk__in=Article.objects.live().values("pk"))
+
+
 class EditionArticle(models.Model):
     """A piece in an edition, in the order the edition shows them."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="edition_articles")
+    # An edition is public (mailed, and archived on the web): a draft or
+    # scheduled piece in it would go public before its time.
     article = models.ForeignKey(
-        "articles.Article", on_delete=models.PROTECT, related_name="edition_links"
+        "articles.Article",
+        on_delete=models.PROTECT,
+        related_name="edition_links",
+        limit_choices_to=live_pieces,
+        error_messages={"invalid": LIVE_ONLY_MESSAGE},
     )
     position = models.PositiveSmallIntegerField(default=0)
 

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 
+from newsroom.validators import validate_header_value
+
 WEEKDAY_NAMES = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 weekdays_validator = RegexValidator(
@@ -35,7 +37,9 @@ class Newsletter(models.Model):
         AUTO = "auto", "Send automatically at each slot"
         HOLD = "hold", "Hold each edition for approval"
 
-    name = models.CharField(max_length=200)
+    # name, from_name and the addresses go into From, Reply-To, List-Id and
+    # subjects: a line break there would break (or forge) a header of every send.
+    name = models.CharField(max_length=200, validators=[validate_header_value])
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True, help_text="Shown on the sign-up page.")
     series = models.ForeignKey(
@@ -55,9 +59,9 @@ class Newsletter(models.Model):
     time_zone = models.CharField(
         max_length=64, default=default_time_zone, validators=[validate_time_zone]
     )
-    from_name = models.CharField(max_length=100)
-    from_address = models.EmailField()
-    reply_to = models.EmailField(blank=True)
+    from_name = models.CharField(max_length=100, validators=[validate_header_value])
+    from_address = models.EmailField(validators=[validate_header_value])
+    reply_to = models.EmailField(blank=True, validators=[validate_header_value])
     send_mode = models.CharField(max_length=4, choices=SendMode, default=SendMode.HOLD)
     is_active = models.BooleanField(
         "active", default=True, help_text="Inactive newsletters take no sign-ups and send nothing."

@@ -5,6 +5,12 @@ Message-ID) at once; 4xx and timeouts put it back in the queue with
 exponential backoff; 5xx fails it and suppresses the address; anyone no longer
 subscribed when the batch is claimed is skipped. ``newsletter.sending`` claims
 the batches and decides when an edition is done.
+
+A 5xx that is about us rather than one reader (our login refused, our sender
+refused, the server refusing us at its greeting, or a feature our settings
+need missing) would fail every message the same way: the batch stops, its
+``SendStopped`` tells the caller to stop the edition (``sending.fail`` puts
+the unsent rows back in the queue). 4xx answers there stay temporary.
 """
 
 import logging
@@ -25,6 +31,10 @@ from newsletter.pacing import Pacer
 logger = logging.getLogger(__name__)
 
 State = Delivery.State
+
+
+class SendStopped(Exception):
+    """The send cannot go on until someone fixes our side (the message says what)."""
 
 
 def send_batch(
@@ -56,6 +66,8 @@ def send_batch(
     try:
         mailer.open()
     except OSError as exc:
+        if reason := _our_fault(exc):
+            raise SendStopped(reason) from exc
         # The server is unreachable: every row waits its backoff, none is lost.
         for row in to_send:
             _retry_later(row, token, f"Could not connect: {exc}")
@@ -68,8 +80,10 @@ def send_batch(
                     marks.wait()  # the budget may live in a database cache
                     pacer.wait()
                 result = _send_one(mailer, edition, row, fast)
+                if result[0] == "stop":
+                    raise SendStopped(result[1])
                 _record(row, token, result, marks)
-                outcome[result[0]] += 1
+                outcome["failed" if result[0] == "unsendable" else result[0]] += 1
     finally:
         _close_quietly(mailer)
         Edition.objects.filter(pk=edition.pk).update(last_activity_at=timezone.now())
@@ -86,8 +100,16 @@ def wire_template(edition: Edition) -> wire.EditionTemplate | None:
 
 
 def _send_one(mailer, edition: Edition, row: Delivery, fast) -> tuple[str, str]:
-    """Hand one message to the server: ("sent", message_id) / ("retry" | "failed", why)."""
-    copy = fast[0].render(subscriber=row.subscriber, delivery_id=row.pk) if fast else None
+    """Hand one message to the server: ("sent", message_id) / (kind, why).
+
+    Kinds: "retry", "failed" (the reader's server refused it: suppress),
+    "unsendable" (this reader's copy cannot be built) and "stop" (see
+    ``_our_fault``).
+    """
+    try:
+        copy = fast[0].render(subscriber=row.subscriber, delivery_id=row.pk) if fast else None
+    except ValueError as exc:
+        return "unsendable", f"The message could not be built: {exc}"
     try:
         if copy is not None:
             if mailer.connection is None:  # closed after an error earlier in the batch
@@ -98,13 +120,24 @@ def _send_one(mailer, edition: Edition, row: Delivery, fast) -> tuple[str, str]:
             edition=edition, subscriber=row.subscriber, delivery_id=row.pk
         )
         mailer.send_messages([message])
+    except ValueError as exc:
+        # A header of this reader's copy cannot be written (an address stored
+        # with a control character): no server saw it, and no retry will help.
+        return "unsendable", f"The message could not be built: {exc}"
     except smtplib.SMTPRecipientsRefused as exc:
         code, reason = next(iter(exc.recipients.values()))
         return _by_code(code, reason)
-    except smtplib.SMTPSenderRefused as exc:
-        # Our envelope sender was refused: not the reader's fault, never suppress.
+    except (
+        smtplib.SMTPSenderRefused,
+        smtplib.SMTPAuthenticationError,
+        smtplib.SMTPConnectError,
+    ) as exc:
+        # About us, not the reader (a reconnect's login, our envelope sender):
+        # never suppress; permanent ones stop the send.
         _close_quietly(mailer)
-        return "retry", f"Sender refused: {exc.smtp_code} {exc.smtp_error!r}"
+        if reason := _our_fault(exc):
+            return "stop", reason
+        return "retry", f"{type(exc).__name__}: {exc}"
     except smtplib.SMTPResponseException as exc:
         return _by_code(exc.smtp_code, exc.smtp_error)
     except (smtplib.SMTPException, OSError) as exc:
@@ -113,6 +146,29 @@ def _send_one(mailer, edition: Edition, row: Delivery, fast) -> tuple[str, str]:
         _close_quietly(mailer)
         return "retry", f"{type(exc).__name__}: {exc}"
     return "sent", message.extra_headers["Message-ID"]
+
+
+def _our_fault(exc: OSError) -> str:
+    """Why ``exc`` stops the whole send, or "" if it is temporary or about one reader.
+
+    Permanent: a 5xx to our login, our envelope sender or the connection
+    itself, and the server lacking what our settings ask for (AUTH, STARTTLS).
+    Not: 4xx answers, timeouts and unreachable servers (they may pass), and
+    5xx to one recipient (that reader's address; suppressed, as ever).
+    """
+    what = {
+        smtplib.SMTPAuthenticationError: "The mail server refused our login",
+        smtplib.SMTPSenderRefused: "The mail server refused our sender address",
+        smtplib.SMTPConnectError: "The mail server refused the connection",
+    }
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return f"The mail server does not support what the mail settings ask for: {exc}"
+    for kind, text in what.items():
+        if isinstance(exc, kind) and 500 <= exc.smtp_code < 600:
+            detail = exc.smtp_error
+            detail = detail.decode(errors="replace") if isinstance(detail, bytes) else detail
+            return f"{text}: {exc.smtp_code} {detail}"[:500]
+    return ""
 
 
 def _by_code(code: int, reason) -> tuple[str, str]:
@@ -129,6 +185,8 @@ def _record(row: Delivery, token: uuid.UUID, result: tuple[str, str], marks: Sen
     marks.wait()  # the previous mark's answer first: one query at a time
     if kind == "retry":
         _retry_later(row, token, detail)
+    elif kind == "unsendable":
+        _mark_failed(row, token, detail)  # our data, not the reader's mailbox: no suppression
     else:
         _mark_failed(row, token, detail)
         subscriptions.suppress(address=row.subscriber.email, reason="bounce")

@@ -13,6 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 
 from newsletter import rendering, subscriptions
 from newsletter.models import Edition
+from newsroom.validators import has_control_characters
 
 # What Django's SMTP backend serialises with (``EditionMessage`` lifts the line length).
 SMTP_POLICY = email.policy.SMTP
@@ -41,6 +42,35 @@ def new_message_id(delivery_id: int | None) -> str:
     """``<time.pid.random.d<delivery>@site-host>``: unique, and names the sending process."""
     host = urlsplit(settings.SITE_URL).hostname or "localhost"
     return make_msgid(idstring=f"d{delivery_id}" if delivery_id else "test", domain=host)
+
+
+def header_problem(edition) -> str:
+    """Why the edition's headers cannot be written, or "" if they can.
+
+    The fields behind them are validated when saved, but a row written
+    otherwise (an ``update()``, an old row, a setting) would fail every single
+    message of the send; so the send checks a sample message once, up front.
+    """
+    links = {"unsubscribe_url": "https://example.invalid/u", "preferences_url": ""}
+    try:
+        message = compose(edition, to="reader@example.invalid", links=links, bodies=("", ""))
+        headers = message.message().items()
+    except ValueError as error:  # what email and Django raise for a header they refuse
+        return f"The email headers cannot be written ({error}): check {_sender_fields(edition)}."
+    for name, value in headers:
+        if has_control_characters(str(value)):
+            return (
+                f"The {name} header would carry a control character: "
+                f"check {_sender_fields(edition)}."
+            )
+    return ""
+
+
+def _sender_fields(edition) -> str:
+    return (
+        f"the name, sender name and addresses of newsletter {edition.newsletter_id}, "
+        "and the subject of the edition"
+    )
 
 
 def build_message(

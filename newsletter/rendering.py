@@ -4,6 +4,11 @@
 inlined with css-inline) with placeholders where the personal links go;
 ``personalize`` swaps in one subscriber's links with plain string
 replacement, so a million recipients cost one template render.
+
+Only live pieces are rendered (``live_links``): a piece unpublished or
+archived after the edition was composed is left out of what is sent, and
+``web_copy`` renders the public copy again without it if it stops being live
+after the send.
 """
 
 from dataclasses import dataclass
@@ -11,6 +16,8 @@ from dataclasses import dataclass
 import css_inline
 from django.conf import settings
 from django.template.loader import render_to_string
+
+from articles.models import Article
 
 UNSUBSCRIBE_PLACEHOLDER = "NEWSROOM-PERSONAL-UNSUBSCRIBE-URL"
 PREFERENCES_PLACEHOLDER = "NEWSROOM-PERSONAL-PREFERENCES-URL"
@@ -49,8 +56,13 @@ def lead_image(article) -> dict | None:
     return {"url": url, "width": width, "height": height, "alt": photo.alt_text}
 
 
+def live_links(edition):
+    """The edition's pieces that the public may see right now, in the edition's order."""
+    return edition.edition_articles.filter(article__in=Article.objects.live())
+
+
 def edition_context(edition) -> dict:
-    links = edition.edition_articles.select_related("article__lead_photo", "article__series")
+    links = live_links(edition).select_related("article__lead_photo", "article__series")
     items = []
     for link in links.prefetch_related("article__article_authors__author"):
         article = link.article
@@ -91,6 +103,18 @@ def personalize(body: str, *, unsubscribe_url: str, preferences_url: str) -> str
     return body.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url).replace(
         PREFERENCES_PLACEHOLDER, preferences_url
     )
+
+
+def web_copy(edition) -> str:
+    """The edition's public page: as mailed, unless a piece in it is no longer live.
+
+    The mailed copy is kept as it went out; when one of its pieces has since
+    been unpublished or archived, the page is rendered again from the live ones.
+    """
+    html = edition.rendered_html
+    if edition.edition_articles.exclude(article__in=Article.objects.live()).exists():
+        html = render_edition(edition).html
+    return public_copy(html, newsletter=edition.newsletter)
 
 
 def public_copy(body: str, *, newsletter) -> str:

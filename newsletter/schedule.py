@@ -118,7 +118,11 @@ def _compose_in(run: SlotRun, newsletter: Newsletter, slot: datetime) -> Edition
     run.note = f"{len(pieces)} pieces"
     run.save(update_fields=["edition", "note"])
     if newsletter.send_mode == Newsletter.SendMode.AUTO:
-        sending.start_send(edition=edition)
+        try:
+            sending.start_send(edition=edition)
+        except ValidationError as error:
+            # Left as it is, the slot would be composed and refused again every minute.
+            sending.fail(edition_id=edition.pk, reason=" ".join(error.messages))
     logger.info("%s: composed edition %s with %s pieces", newsletter, edition.pk, len(pieces))
     return edition
 
@@ -126,7 +130,7 @@ def _compose_in(run: SlotRun, newsletter: Newsletter, slot: datetime) -> Edition
 def tick(*, now: datetime | None = None, dry_run: bool = False) -> dict[str, list]:
     """Everything the clock says is due: compose slots, start scheduled sends, revive stuck ones."""
     now = now or timezone.now()
-    report = {"composed": [], "started": [], "revived": [], "due_slots": []}
+    report = {"composed": [], "started": [], "failed": [], "revived": [], "due_slots": []}
     for newsletter in Newsletter.objects.active():
         slot = due_slot(newsletter, now=now)
         if slot is None:
@@ -140,7 +144,12 @@ def tick(*, now: datetime | None = None, dry_run: bool = False) -> dict[str, lis
         try:
             report["started"].append(sending.start_send(edition=edition))
         except ValidationError as error:
-            logger.warning("Scheduled edition %s not sent: %s", edition.pk, error.messages)
+            # Nothing in the edition changes by itself between ticks: it fails
+            # once, with the reason, instead of being refused every minute.
+            # (If it stopped being scheduled meanwhile, fail() leaves it be.)
+            if sending.fail(edition_id=edition.pk, reason=" ".join(error.messages)):
+                edition.refresh_from_db(fields=["status", "failure_reason"])
+                report["failed"].append(edition)
     # A send whose workers have said nothing for a lease: crashed, or its task
     # was lost between commit and enqueue. Enqueueing again is always safe.
     silent_since = now - timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)

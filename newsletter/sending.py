@@ -26,6 +26,14 @@ The process, and the failures it is built to survive (step 3 lives in ``newslett
    queued or sending, with counters frozen from the ledger:
    audience = sent + failed + skipped (a database constraint checks it).
 
+A send that no retry can cure stops with ``fail``: the edition becomes
+``failed`` with its reason, rows in flight go back to the queue, and the tick
+leaves it alone (it revives only ``sending`` editions). The permanent causes:
+a header that cannot be written (``messages.header_problem``), no live piece
+left (``start_send``), and an SMTP server that refuses us rather than a
+reader (5xx to our login or sender, ``newsletter.batches.SendStopped``).
+Once the cause is fixed, ``resume`` carries on from the ledger.
+
 Mail goes through Django's ``mailers["default"]`` (the ``MAILERS`` setting).
 When that is Django's SMTP backend, the edition is serialised once
 (``newsletter.wire``) and each copy, filled in with its recipient's address,
@@ -48,15 +56,16 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import mailers
+from django.core.mail import EmailMessage, mailers
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.db import connection, transaction
 from django.db import connections as db_connections
 from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from newsletter import ledger, messages, rendering
-from newsletter.batches import send_batch, wire_template
+from newsletter.batches import SendStopped, send_batch, wire_template
 from newsletter.models import Delivery, Edition, Subscription
 from newsletter.pacing import Pacer
 
@@ -72,8 +81,9 @@ Status = Edition.Status
 def start_send(*, edition: Edition, by=None, in_process: bool = False) -> Edition:
     """Freeze the audience into the ledger and start sending ``edition`` now.
 
-    Raises ``ValidationError`` unless the edition is a draft or scheduled and
-    has something in it. Safe against double clicks: the edition row is
+    Raises ``ValidationError`` unless the edition is a draft or scheduled (or
+    failed before it started), has something live in it and headers that can
+    be written. Pieces no longer live are left out. Safe against double clicks: the edition row is
     locked and its status checked inside the transaction. With
     ``in_process`` no task is enqueued: the caller works the ledger with
     ``run`` itself (should it die, the tick still revives the send).
@@ -84,21 +94,34 @@ def start_send(*, edition: Edition, by=None, in_process: bool = False) -> Editio
             .select_related("newsletter")
             .get(pk=edition.pk)
         )
-        if edition.status not in (Status.DRAFT, Status.SCHEDULED):
+        never_started = edition.status == Status.FAILED and edition.started_at is None
+        if edition.status not in (Status.DRAFT, Status.SCHEDULED) and not never_started:
             raise ValidationError(
                 f"This edition is {edition.get_status_display().lower()}; "
                 "only a draft or scheduled edition can be sent."
             )
-        if not edition.intro and not edition.edition_articles.exists():
+        has_pieces = edition.edition_articles.exists()
+        if not edition.intro and not has_pieces:
             raise ValidationError("This edition has no introduction and no articles.")
+        # Checked again now, not only when the pieces were added: a piece
+        # unpublished or archived since is left out, and an edition made of
+        # such pieces alone is not sent at all.
+        if has_pieces and not rendering.live_links(edition).exists():
+            raise ValidationError(
+                "None of this edition's pieces is live any more (unpublished, archived or "
+                "not yet published): there is nothing to send."
+            )
         rendered = rendering.render_edition(edition)
         edition.rendered_subject = rendered.subject
         edition.rendered_text = rendered.text
         edition.rendered_html = rendered.html
+        if problem := messages.header_problem(edition):
+            raise ValidationError(problem)
         edition.audience_count = ledger.create_deliveries(edition)
         edition.status = Status.SENDING
         edition.started_at = timezone.now()
         edition.last_activity_at = None
+        edition.failure_reason = ""
         edition.approved_by = by if by is not None and by.pk else None
         edition.save()
         edition_id = edition.pk
@@ -132,9 +155,11 @@ def pause(*, edition: Edition) -> bool:
 
 
 def resume(*, edition: Edition) -> bool:
+    """Carry on a paused send, or a failed one whose cause was fixed. True if it resumed."""
     with transaction.atomic():
-        resumed = Edition.objects.filter(pk=edition.pk, status=Status.PAUSED).update(
-            status=Status.SENDING, last_activity_at=None
+        resumable = Q(status=Status.PAUSED) | Q(status=Status.FAILED, started_at__isnull=False)
+        resumed = Edition.objects.filter(resumable, pk=edition.pk).update(
+            status=Status.SENDING, last_activity_at=None, failure_reason="", finished_at=None
         )
         if resumed:
             tasks = settings.NEWSLETTER_PARALLEL_TASKS
@@ -144,16 +169,69 @@ def resume(*, edition: Edition) -> bool:
 
 @transaction.atomic
 def cancel(*, edition: Edition) -> bool:
-    """Stop for good: queued rows become skipped; rows in flight may still go out."""
+    """Stop for good: every row not yet sent becomes skipped, none is left ``sending``.
+
+    A message a live worker has on the wire may still go out; its worker then
+    marks the row sent (a mark overrides any state but sent) and refreshes
+    the counters (``finish_if_done``). Rows a dead worker left ``sending`` would
+    otherwise stay so for ever, since nothing claims rows of a cancelled edition.
+    """
     cancelled = Edition.objects.filter(
-        pk=edition.pk, status__in=[Status.DRAFT, Status.SCHEDULED, Status.SENDING, Status.PAUSED]
+        pk=edition.pk,
+        status__in=[Status.DRAFT, Status.SCHEDULED, Status.SENDING, Status.PAUSED, Status.FAILED],
     ).update(status=Status.CANCELLED, finished_at=timezone.now())
     if cancelled:
-        edition.deliveries.filter(state=State.QUEUED).update(
-            state=State.SKIPPED, error="Edition cancelled"
+        edition.deliveries.filter(state__in=[State.QUEUED, State.SENDING]).update(
+            state=State.SKIPPED, claim=None, lease_until=None, error="Edition cancelled"
         )
         _freeze_counters(Edition.objects.get(pk=edition.pk))
     return bool(cancelled)
+
+
+def fail(*, edition_id: int, reason: str) -> bool:
+    """Stop a send for a reason no retry can cure; True if this call stopped it.
+
+    The edition becomes ``failed`` with ``reason`` (shown in the admin), rows
+    in flight go back to the queue uncounted, and the approving editor is
+    mailed. Only an edition not yet sent, cancelled or failed can fail (a
+    draft or scheduled one when starting it was refused), so a race with a
+    cancel or the last batch changes nothing.
+    """
+    reason = reason[:500]
+    with transaction.atomic():
+        failed = Edition.objects.filter(
+            pk=edition_id,
+            status__in=[Status.DRAFT, Status.SCHEDULED, Status.SENDING, Status.PAUSED],
+        ).update(status=Status.FAILED, failure_reason=reason, finished_at=timezone.now())
+        if not failed:
+            return False
+        ledger.release(edition_id=edition_id, error=reason)
+        edition = Edition.objects.select_related("approved_by").get(pk=edition_id)
+        _freeze_counters(edition)
+        transaction.on_commit(lambda: _tell_the_approver(edition))
+    logger.error("Edition %s failed and stopped: %s", edition_id, reason)
+    return True
+
+
+def _tell_the_approver(edition: Edition) -> None:
+    """Best effort: the mail server may be the very thing that failed."""
+    user = edition.approved_by
+    if user is None or not user.email:
+        return
+    message = EmailMessage(
+        subject=f"Edition {edition.pk} stopped: it could not be sent",
+        body=(
+            f"The edition “{edition.subject}” stopped and will not be retried "
+            f"on its own.\n\nReason: {edition.failure_reason}\n\n"
+            "Fix the cause, then send or resume it from its page in the admin: "
+            f"{settings.SITE_URL}{reverse('admin:newsletter_edition_change', args=[edition.pk])}\n"
+        ),
+        to=[user.email],
+    )
+    try:
+        message.send()
+    except Exception:
+        logger.exception("Could not tell %s that edition %s failed", user.email, edition.pk)
 
 
 # --- Working the ledger -------------------------------------------------------
@@ -225,6 +303,9 @@ def finish_if_done(*, edition_id: int) -> bool:
     """Mark the edition ``sent`` if nothing is queued or sending. True if finished."""
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition_id)
+        if edition.status == Status.CANCELLED:
+            # Rows that were on the wire when it was cancelled may have been marked sent since.
+            _freeze_counters(edition)
         if edition.status != Status.SENDING:
             return edition.status in (Status.SENT, Status.CANCELLED)
         counts = edition.ledger_counts()
@@ -293,6 +374,11 @@ def run(
 
 def _work(*, edition_id: int, wait: bool, on_batch, pacer: Pacer | None) -> bool:
     edition = Edition.objects.select_related("newsletter").get(pk=edition_id)
+    # Checked by start_send, and again here: the newsletter's sender may have
+    # changed since, and a header that cannot be written fails every message.
+    if edition.status == Status.SENDING and (problem := messages.header_problem(edition)):
+        fail(edition_id=edition_id, reason=problem)
+        return False
     pacer = pacer or Pacer(settings.NEWSLETTER_SEND_RATE)
     template = None
     while True:
@@ -300,9 +386,13 @@ def _work(*, edition_id: int, wait: bool, on_batch, pacer: Pacer | None) -> bool
         if rows:
             if template is None and isinstance(mailers.default, SMTPBackend):
                 template = wire_template(edition)
-            outcome = send_batch(
-                edition=edition, token=token, rows=rows, pacer=pacer, template=template
-            )
+            try:
+                outcome = send_batch(
+                    edition=edition, token=token, rows=rows, pacer=pacer, template=template
+                )
+            except SendStopped as stop:
+                fail(edition_id=edition_id, reason=str(stop))
+                return False
             if on_batch:
                 on_batch(outcome)
             continue

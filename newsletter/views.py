@@ -185,5 +185,5 @@ def edition_detail(request, slug, pk):
     edition = get_object_or_404(
         Edition.objects.public().select_related("newsletter"), pk=pk, newsletter__slug=slug
     )
-    html = rendering.public_copy(edition.rendered_html, newsletter=edition.newsletter)
-    return HttpResponse(html)
+    # Only live pieces, even if one was unpublished after the send.
+    return HttpResponse(rendering.web_copy(edition))

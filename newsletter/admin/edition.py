@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from newsletter import sending
 from newsletter.models import Edition, EditionArticle
+from newsletter.models.edition import LIVE_ONLY_MESSAGE
 from newsroom.richtext import RichTextAdminMixin
 
 
@@ -22,6 +23,14 @@ class EditionArticleInline(admin.TabularInline):
     extra = 1
     autocomplete_fields = ["article"]
     fields = ["position", "article"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The choices (and the autocomplete) are already limited to live pieces
+        # by the model field; a crafted POST naming another gets this message.
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "article":
+            field.error_messages["invalid_choice"] = LIVE_ONLY_MESSAGE
+        return field
 
 
 @admin.register(Edition)
@@ -40,8 +49,13 @@ class EditionAdmin(RichTextAdminMixin, admin.ModelAdmin):
         js = ["newsletter/edition_progress.js"]
 
     def has_change_permission(self, request, obj=None):
-        # Once it starts going out, what was sent is history.
-        if obj is not None and obj.status not in (Edition.Status.DRAFT, Edition.Status.SCHEDULED):
+        # Once it starts going out, what was sent is history. One that failed
+        # before it started may still be mended (say, a live piece put in).
+        editable = (Edition.Status.DRAFT, Edition.Status.SCHEDULED)
+        never_started = (
+            obj is not None and obj.status == Edition.Status.FAILED and not obj.started_at
+        )
+        if obj is not None and obj.status not in editable and not never_started:
             return False
         return super().has_change_permission(request, obj)
 
@@ -57,6 +71,10 @@ class EditionAdmin(RichTextAdminMixin, admin.ModelAdmin):
         edition = self.get_object(request, object_id)
         extra_context = extra_context or {}
         if edition is not None:
+            if edition.status == Edition.Status.FAILED and request.method == "GET":
+                self.message_user(
+                    request, f"Sending stopped: {edition.failure_reason}", messages.ERROR
+                )
             extra_context["edition"] = edition
             extra_context["progress"] = edition.progress()
             extra_context["can_send"] = self._may_send(request)
@@ -120,7 +138,9 @@ class EditionAdmin(RichTextAdminMixin, admin.ModelAdmin):
     def resume_view(self, request, pk):
         edition = self._edition(request, pk)
         if not sending.resume(edition=edition):
-            self.message_user(request, "Only a paused edition can be resumed.", messages.ERROR)
+            self.message_user(
+                request, "Only a paused or failed edition can be resumed.", messages.ERROR
+            )
         return self._back(edition)
 
     @method_decorator(require_POST)

@@ -24,6 +24,12 @@ class Command(BaseCommand):
             return
         for newsletter, slot in report["due_slots"]:
             self.stdout.write(f"Due: {newsletter} at {slot:%Y-%m-%d %H:%M} UTC")
+        for edition in report["failed"]:
+            self.stdout.write(
+                self.style.ERROR(
+                    f"Failed: edition {edition.pk} {edition}: {edition.failure_reason}"
+                )
+            )
         for key in ("composed", "started", "revived"):
             for edition in report[key]:
                 self.stdout.write(

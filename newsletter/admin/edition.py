@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
-from newsletter import sending
+from newsletter import rendering, sending
 from newsletter.models import Edition, EditionArticle
 from newsletter.models.edition import LIVE_ONLY_MESSAGE
 from newsroom.richtext import RichTextAdminMixin
@@ -71,14 +71,26 @@ class EditionAdmin(RichTextAdminMixin, admin.ModelAdmin):
         edition = self.get_object(request, object_id)
         extra_context = extra_context or {}
         if edition is not None:
-            if edition.status == Edition.Status.FAILED and request.method == "GET":
-                self.message_user(
-                    request, f"Sending stopped: {edition.failure_reason}", messages.ERROR
-                )
+            if request.method == "GET":
+                self._warn(request, edition)
             extra_context["edition"] = edition
             extra_context["progress"] = edition.progress()
             extra_context["can_send"] = self._may_send(request)
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def _warn(self, request, edition):
+        if edition.status == Edition.Status.FAILED:
+            self.message_user(request, f"Sending stopped: {edition.failure_reason}", messages.ERROR)
+        if edition.status in (Edition.Status.DRAFT, Edition.Status.SCHEDULED):
+            dark = edition.edition_articles.exclude(pk__in=rendering.live_links(edition))
+            titles = ", ".join(f"“{link.article.title}”" for link in dark.select_related("article"))
+            if titles:
+                self.message_user(
+                    request,
+                    f"No longer live, so left out when this edition is sent: {titles}. "
+                    "Remove them from the edition.",
+                    messages.WARNING,
+                )
 
     def get_urls(self):
         action = self.admin_site.admin_view

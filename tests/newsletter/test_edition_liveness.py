@@ -181,3 +181,12 @@ def test_the_test_send_shows_only_live_pieces(briefing, pieces, mailoutbox):
     [message] = mailoutbox
     assert "Harbour power deal signed" in message.body
     assert "Secret draft" not in message.body + message.alternatives[0].content
+
+
+def test_the_admin_warns_about_a_piece_that_stopped_being_live(admin_client, briefing, pieces):
+    edition = make_edition(briefing, articles=[pieces["live"]])
+    EditionArticle.objects.create(edition=edition, article=pieces["archived"], position=1)
+    page = admin_client.get(reverse("admin:newsletter_edition_change", args=[edition.pk]))
+    assert page.status_code == 200
+    assert "No longer live, so left out when this edition is sent" in page.text
+    assert "Withdrawn analysis" in page.text

@@ -1,11 +1,13 @@
 """A send that fails for a permanent reason stops once, says why, and is not revived."""
 
+import io
 from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import time_machine
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -269,3 +271,15 @@ def test_cancelling_a_failed_edition_skips_its_waiting_rows(briefing, smtp_sink,
     assert states(edition) == {"skipped": 2}
     edition.refresh_from_db()
     assert edition.status == Edition.Status.CANCELLED
+
+
+def test_send_edition_says_why_it_stopped(briefing, smtp_sink, fast_sending):
+    readers_of(briefing, 1)
+    edition = make_edition(briefing)
+    Newsletter.objects.filter(pk=briefing.pk).update(from_name="Desk\nX")
+
+    with pytest.raises(CommandError, match="headers cannot be written"):
+        call_command("send_edition", edition.pk, stdout=io.StringIO())
+
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.DRAFT and not edition.deliveries.exists()

@@ -25,7 +25,8 @@ class Command(BaseCommand):
         edition = Edition.objects.filter(pk=edition_id).first()
         if edition is None:
             raise CommandError(f"There is no edition {edition_id}.")
-        if edition.status in (Edition.Status.DRAFT, Edition.Status.SCHEDULED):
+        never_started = edition.status == Edition.Status.FAILED and not edition.started_at
+        if edition.status in (Edition.Status.DRAFT, Edition.Status.SCHEDULED) or never_started:
             try:
                 edition = sending.start_send(edition=edition)
             except ValidationError as error:
@@ -37,6 +38,8 @@ class Command(BaseCommand):
         self.counted_at = -1.0
         finished = sending.run(edition_id=edition_id, wait=True, on_batch=self.progress)
         edition.refresh_from_db()
+        if edition.status == Edition.Status.FAILED:
+            raise CommandError(f"Edition {edition_id} failed: {edition.failure_reason}")
         if verbosity:
             self.stdout.write("")
             self.stdout.write(

@@ -83,8 +83,9 @@ def start_send(*, edition: Edition, by=None, in_process: bool = False) -> Editio
 
     Raises ``ValidationError`` unless the edition is a draft or scheduled (or
     failed before it started), has something live in it and headers that can
-    be written. Pieces no longer live are left out. Safe against double clicks: the edition row is
-    locked and its status checked inside the transaction. With
+    be written; pieces no longer live are left out. Safe against double
+    clicks: the edition row is locked and its status checked inside the
+    transaction. With
     ``in_process`` no task is enqueued: the caller works the ledger with
     ``run`` itself (should it die, the tick still revives the send).
     """

@@ -19,13 +19,20 @@ from taggit.models import Tag
 from articles.models import Article, Series
 from authors.models import Author
 from newsroom.site_url import absolute
+from newsroom.validators import strip_control_characters
 
 FEED_SIZE = 30
 
 
+def _as_text(text: str | None) -> str | None:
+    """Plain text XML can carry: a control character saved behind the models'
+    validators (SQL, ``update()``) is dropped rather than making the feed unwritable."""
+    return None if text is None else strip_control_characters(text)
+
+
 def _as_html(text: str | None) -> str | None:
     """Plain text inside an element a reader renders as HTML: it shows as typed, never as markup."""
-    return None if text is None else escape(text)
+    return None if text is None else escape(strip_control_characters(text))
 
 
 class PlainTextRss(Rss201rev2Feed):
@@ -46,8 +53,11 @@ class PlainTextAtom(Atom1Feed):
     """Atom with plain-text summaries: titles are ``type="text"`` already, but
     Django writes the summary as ``type="html"``, so it goes out HTML-escaped."""
 
+    def __init__(self, title, link, description, **kwargs):
+        super().__init__(_as_text(title), link, _as_text(description), **kwargs)
+
     def add_item(self, title, link, description, **kwargs):
-        super().add_item(title, link, _as_html(description), **kwargs)
+        super().add_item(_as_text(title), link, _as_html(description), **kwargs)
 
 
 class LatestFeed(Feed):
@@ -90,10 +100,10 @@ class LatestFeed(Feed):
         return max(item.updated_at, item.published_at)
 
     def item_author_name(self, item):
-        return ", ".join(author.name for author in item.ordered_authors()) or None
+        return _as_text(", ".join(author.name for author in item.ordered_authors())) or None
 
     def item_categories(self, item):
-        return [item.series.name] if item.series else []
+        return [_as_text(item.series.name)] if item.series else []
 
 
 class _ScopedFeed(LatestFeed):

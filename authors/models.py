@@ -3,6 +3,7 @@ from django.db import models
 from django.urls import reverse
 
 from newsroom.images import SafeImageField, UploadTo
+from newsroom.validators import validate_plain_text
 
 
 class AuthorQuerySet(models.QuerySet):
@@ -13,18 +14,22 @@ class AuthorQuerySet(models.QuerySet):
 class Author(models.Model):
     """A fellow or expert who writes for the newsroom."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_plain_text])
     slug = models.SlugField(max_length=200, unique=True)
     title = models.CharField(
-        max_length=200, blank=True, help_text='For example "Nonresident Senior Fellow".'
+        max_length=200,
+        blank=True,
+        help_text='For example "Nonresident Senior Fellow".',
+        validators=[validate_plain_text],
     )
     description = models.CharField(
         "one-line description",
         max_length=255,
         blank=True,
         help_text='Shown under the byline, for example "journalist from Belarus".',
+        validators=[validate_plain_text],
     )
-    bio = models.TextField("full bio", blank=True)
+    bio = models.TextField("full bio", blank=True, validators=[validate_plain_text])
     headshot = SafeImageField(upload_to=UploadTo("headshots"), blank=True)
     website = models.URLField(blank=True)
     x_handle = models.CharField("X handle", max_length=50, blank=True, help_text="Without the @.")

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from articles import preview, revisions, workflow
 from articles.models import ArticleRevision, Correction, PreviewLink
+from newsroom.params import positive_int
 from newsroom.site_url import absolute
 
 DONE = {
@@ -196,10 +197,13 @@ class ArticleWorkflowViews:
         numbers = {v.number: v for v in versions}
         changes = old = new = None
         if len(versions) >= 2:
+            latest = versions[0].number
             try:
-                old = numbers[int(request.GET.get("from", versions[1].number))]
-                new = numbers[int(request.GET.get("to", versions[0].number))]
-            except (KeyError, ValueError):
+                old = numbers[
+                    positive_int(request.GET, "from", default=versions[1].number, maximum=latest)
+                ]
+                new = numbers[positive_int(request.GET, "to", default=latest, maximum=latest)]
+            except KeyError:
                 raise Http404("No such version.") from None
             changes = revisions.diff(old.snapshot, new.snapshot)
         context = {

@@ -12,6 +12,7 @@ from taggit.managers import TaggableManager
 
 from articles.models.workflow import ArticleSlug
 from newsroom.richtext import RichTextField
+from newsroom.validators import validate_plain_text
 
 WORDS_PER_MINUTE = 230
 # Names no title: the other piece may be one this person may not see.
@@ -65,10 +66,12 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
         ARCHIVED = "archived", "Archived"
 
-    title = models.CharField(max_length=255)
+    title = models.CharField(max_length=255, validators=[validate_plain_text])
     slug = models.SlugField(max_length=255, unique=True)
     dek = models.TextField(
-        blank=True, help_text="The standfirst under the title: one or two sentences."
+        blank=True,
+        help_text="The standfirst under the title: one or two sentences.",
+        validators=[validate_plain_text],
     )
     body = RichTextField(blank=True)
     lead_photo = models.ForeignKey(
@@ -82,6 +85,7 @@ class Article(models.Model):
         "caption override",
         blank=True,
         help_text="Leave empty to use the photo's own caption.",
+        validators=[validate_plain_text],
     )
     series = models.ForeignKey(
         "articles.Series",
@@ -118,6 +122,7 @@ class Article(models.Model):
         max_length=300,
         blank=True,
         help_text="For search results and social cards; the dek is used when empty.",
+        validators=[validate_plain_text],
     )
     canonical_url = models.URLField(
         "canonical URL override",

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from newsroom.images import SafeImageField, UploadTo
+from newsroom.validators import validate_plain_text
 
 # Bump when the rendition plan changes in a way settings do not show, so
 # every photo regenerates.
@@ -58,17 +59,28 @@ class Photo(models.Model):
     )
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
-    caption = models.TextField(help_text="What the picture shows; who, where, when.")
+    caption = models.TextField(
+        help_text="What the picture shows; who, where, when.", validators=[validate_plain_text]
+    )
     credit = models.CharField(
-        max_length=200, help_text='The photographer, rendered as "Photo by …".'
+        max_length=200,
+        help_text='The photographer, rendered as "Photo by …".',
+        validators=[validate_plain_text],
     )
     source = models.CharField(
-        "source / agency", max_length=200, blank=True, help_text="For example an agency's name."
+        "source / agency",
+        max_length=200,
+        blank=True,
+        help_text="For example an agency's name.",
+        validators=[validate_plain_text],
     )
     alt_text = models.CharField(
-        "alt text", max_length=300, help_text="Describes the image for people who cannot see it."
+        "alt text",
+        max_length=300,
+        help_text="Describes the image for people who cannot see it.",
+        validators=[validate_plain_text],
     )
-    license = models.CharField(max_length=200, blank=True)
+    license = models.CharField(max_length=200, blank=True, validators=[validate_plain_text])
     rights_expire_on = models.DateField(
         "rights expire on",
         null=True,

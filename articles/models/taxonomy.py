@@ -1,14 +1,19 @@
 from django.db import models
 from django.urls import reverse
 
+from newsroom.validators import validate_plain_text
+
 
 class Program(models.Model):
     """A research program or center: it owns series and has its experts."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_plain_text])
     slug = models.SlugField(max_length=200, unique=True)
     mission = models.TextField(
-        "mission blurb", blank=True, help_text="Shown at the foot of its series' articles."
+        "mission blurb",
+        blank=True,
+        help_text="Shown at the foot of its series' articles.",
+        validators=[validate_plain_text],
     )
     website = models.URLField(blank=True)
     x_handle = models.CharField("X handle", max_length=50, blank=True)
@@ -31,11 +36,13 @@ class Program(models.Model):
 class Series(models.Model):
     """A blog or recurring series, such as an "Alert" series of a program."""
 
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=200, validators=[validate_plain_text])
     slug = models.SlugField(max_length=200, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=[validate_plain_text])
     disclaimer = models.TextField(
-        blank=True, help_text="Printed at the end of every article in this series."
+        blank=True,
+        help_text="Printed at the end of every article in this series.",
+        validators=[validate_plain_text],
     )
     program = models.ForeignKey(Program, on_delete=models.PROTECT, related_name="series")
 

@@ -200,6 +200,18 @@ def test_revisions_diff_and_restore(client, editor):
     assert article.revisions.get(number=3).note == "Restored version 1"
 
 
+def test_versions_page_refuses_a_version_number_that_is_not_plain_digits(client, editor):
+    article = article_in_state("draft", title="Version one")
+    client.force_login(editor)
+    assert client.post(change_url(article), edit_data(article, 0)).status_code == 302
+    article.refresh_from_db()
+    assert client.post(change_url(article), edit_data(article, 1, title="Two")).status_code == 302
+    url = reverse("admin:articles_article_revisions", args=[article.pk])
+    for bad in ("²", "①", "99999999999999999999", "1\x00"):
+        assert client.get(url, {"from": bad}).status_code == 400, bad
+    assert client.get(url, {"from": 1, "to": 2}).status_code == 200
+
+
 def test_contributor_cannot_restore_a_piece_in_review(client, contributor, editor):
     article = article_in_state("draft", created_by=contributor, title="Before")
     revisions.save_revision(article=article, by=contributor)

@@ -194,6 +194,8 @@ AXES_RESET_ON_SUCCESS = True
 # client could write itself.
 AXES_CLIENT_IP_CALLABLE = "newsroom.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+# No start-up banner in every process (web workers, worker, scheduler, each command).
+AXES_VERBOSE = False
 
 # --- Time and language ----------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -328,7 +330,11 @@ LOGGING = {
 # (management command, every N seconds); each must be safe to run twice.
 SCHEDULED_COMMANDS = [
     ("clearsessions", 60 * 60),
-    ("prune_db_task_results", 60 * 60),
+    # A sign-up task's arguments hold the typed address: finished ones go after a
+    # day, so an address later erased or suppressed is not kept in the task table.
+    ("prune_db_task_results --min-age-days 1", 60 * 60),
+    # Login attempts and access records (who logged in from where) for 90 days.
+    ("axes_reset_logs --age 90", 24 * 60 * 60),
 ]
 
 # --- Newsletter sign-ups (newsletter/subscriptions.py) --------------------

@@ -1,11 +1,13 @@
 """Run the periodic management commands listed in ``settings.SCHEDULED_COMMANDS``.
 
-The Procfile's ``scheduler`` process. Each entry is ``(command, every_seconds)``;
+The Procfile's ``scheduler`` process. Each entry is ``(command, every_seconds)``,
+the command with its options as typed on a command line;
 a command that fails is logged and tried again at its next turn, so one bad run
 never stops the others. Every scheduled command must be safe to run twice.
 """
 
 import logging
+import shlex
 import time
 
 from django.conf import settings
@@ -37,6 +39,6 @@ class Command(BaseCommand):
 
     def run(self, name):
         try:
-            call_command(name, verbosity=0)
+            call_command(*shlex.split(name), verbosity=0)
         except Exception:
             logger.exception("Scheduled command %s failed", name)

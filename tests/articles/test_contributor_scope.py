@@ -8,8 +8,9 @@ tag suggestions all stay out of a contributor's reach; editors keep theirs.
 import pytest
 from django.urls import reverse
 
-from articles.models import Article, ArticleAuthor
+from articles.models import Article
 from tests.articles.conftest import article_in_state
+from tests.articles.test_workflow_admin import edit_data
 from tests.factories import make_photo
 
 pytestmark = pytest.mark.django_db
@@ -35,28 +36,8 @@ def photo_data(photo, **changes):
 
 
 def article_data(article, **changes):
-    """What the article form posts for an unchanged piece, with its byline."""
-    links = list(ArticleAuthor.objects.filter(article=article))
-    data = {
-        "title": article.title,
-        "slug": article.slug,
-        "dek": article.dek,
-        "body": article.body,
-        "lead_photo": article.lead_photo_id or "",
-        "lead_photo_caption": "",
-        "tags": ", ".join(article.tags.names()),
-        "opened_version": str(article.version),
-        "article_authors-TOTAL_FORMS": str(len(links)),
-        "article_authors-INITIAL_FORMS": str(len(links)),
-    }
-    for i, link in enumerate(links):
-        data |= {
-            f"article_authors-{i}-id": link.pk,
-            f"article_authors-{i}-article": article.pk,
-            f"article_authors-{i}-author": link.author_id,
-            f"article_authors-{i}-position": link.position,
-        }
-    return data | changes
+    """What the article form posts for the piece as it stands, with ``changes``."""
+    return edit_data(article, article.version, **changes)
 
 
 # -- photos ------------------------------------------------------------------

@@ -6,8 +6,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from articles import workflow
-from articles.models import ArticleAuthor, ArticleSlug
+from articles.models import ArticleSlug
 from tests.articles.conftest import article_in_state
+from tests.articles.test_workflow_admin import edit_data
 
 pytestmark = pytest.mark.django_db
 
@@ -21,27 +22,8 @@ def rename(article, slug):
 
 
 def article_data(article, **changes):
-    links = list(ArticleAuthor.objects.filter(article=article))
-    data = {
-        "title": article.title,
-        "slug": article.slug,
-        "dek": article.dek,
-        "body": article.body,
-        "lead_photo": article.lead_photo_id or "",
-        "lead_photo_caption": "",
-        "tags": "",
-        "opened_version": str(article.version),
-        "article_authors-TOTAL_FORMS": str(len(links)),
-        "article_authors-INITIAL_FORMS": str(len(links)),
-    }
-    for i, link in enumerate(links):
-        data |= {
-            f"article_authors-{i}-id": link.pk,
-            f"article_authors-{i}-article": article.pk,
-            f"article_authors-{i}-author": link.author_id,
-            f"article_authors-{i}-position": link.position,
-        }
-    return data | changes
+    """What the article form posts for the piece as it stands, with ``changes``."""
+    return edit_data(article, article.version, **changes)
 
 
 @pytest.fixture

@@ -12,14 +12,13 @@ import struct
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from PIL import Image, ImageCms, PngImagePlugin
 
 from articles.models import Photo
 from articles.renditions import generate_renditions
 from authors.models import Author
 from newsroom.images.validation import SNIFF_WINDOW
+from tests.articles.test_photos import upload
 
 pytestmark = pytest.mark.django_db
 
@@ -89,20 +88,6 @@ def image_file(fmt: str, profile: bytes) -> bytes:
     out = io.BytesIO()
     picture().save(out, fmt, **options)
     return out.getvalue()
-
-
-def upload(admin_client, data: bytes, name: str):
-    form = {
-        "image": SimpleUploadedFile(name, data),
-        "caption": "A caption.",
-        "alt_text": "Alt text.",
-        "credit": "Jo Snap",
-        "source": "",
-        "license": "",
-        "focal_x": "0.5",
-        "focal_y": "0.5",
-    }
-    return admin_client.post(reverse("admin:articles_photo_add"), form)
 
 
 def stored_files(photo: Photo) -> dict[str, bytes]:

@@ -1,4 +1,5 @@
 from articles.models.article import Article, ArticleAuthor, ArticleQuerySet
+from articles.models.editing import ArticleDraft, EditingPresence
 from articles.models.photo import Photo, Rendition
 from articles.models.taxonomy import Program, Series
 from articles.models.workflow import (
@@ -13,11 +14,13 @@ from articles.models.workflow import (
 __all__ = [
     "Article",
     "ArticleAuthor",
+    "ArticleDraft",
     "ArticleEvent",
     "ArticleQuerySet",
     "ArticleRevision",
     "ArticleSlug",
     "Correction",
+    "EditingPresence",
     "Photo",
     "PreviewLink",
     "Program",

@@ -405,3 +405,16 @@ NEWSLETTER_UNSUBSCRIBE_MAILTO = env_str("NEWSLETTER_UNSUBSCRIBE_MAILTO", "")
 # the webhook is off (404).
 NEWSLETTER_WEBHOOK_SECRET = env_str("NEWSLETTER_WEBHOOK_SECRET", "")
 SCHEDULED_COMMANDS += [("newsletter_tick", 60)]
+
+# --- Editing together (articles/editing.py) -------------------------------
+# The open article form pings every EDITING_PING_SECONDS; a person stops
+# counting as "editing" once their last ping is EDITING_PRESENCE_TIMEOUT old
+# (a crashed browser sends no "leaving" note). Autosave sends the form's values
+# to the person's own draft every EDITING_AUTOSAVE_SECONDS when they changed.
+EDITING_PING_SECONDS = env_int("EDITING_PING_SECONDS", 15)
+EDITING_PRESENCE_TIMEOUT = env_int("EDITING_PRESENCE_TIMEOUT", 60)
+EDITING_AUTOSAVE_SECONDS = env_int("EDITING_AUTOSAVE_SECONDS", 20)
+EDITING_DRAFT_MAX_BYTES = env_int("EDITING_DRAFT_MAX_BYTES", 1_000_000)
+# A draft nobody came back to (they saved elsewhere, or gave up) goes after this.
+EDITING_DRAFT_KEEP_DAYS = env_int("EDITING_DRAFT_KEEP_DAYS", 30)
+SCHEDULED_COMMANDS += [("prune_editing", 60 * 60)]

@@ -13,6 +13,7 @@ Who may do what (DESIGN.md, "Contracts"):
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -117,32 +118,53 @@ def available_actions(user: User, article: Article) -> list[str]:
 # -- ready to publish --------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Requirement:
+    """One thing a piece needs to go live, and the form field a person fills to meet it."""
+
+    label: str
+    field: str  # an ArticleForm field, or "authors" for the byline inline
+    met: bool
+
+
+def publication_checklist(
+    article: Article, at: datetime.datetime, *, has_author: bool | None = None
+) -> list[Requirement]:
+    """Every requirement for going live at ``at``, met or not, in words an editor understands.
+
+    ``has_author`` stands in for the stored byline when the piece's values come
+    from a form that is not saved yet (the checklist shown while writing).
+    """
+    if has_author is None:
+        has_author = article.pk is not None and article.article_authors.exists()
+    items = [
+        Requirement("a title", "title", bool(article.title.strip())),
+        Requirement("a dek (the standfirst)", "dek", bool(article.dek.strip())),
+        Requirement("body text", "body", bool(strip_tags(article.body).strip())),
+        Requirement("at least one author", "authors", has_author),
+    ]
+    photo = article.lead_photo
+    items.append(Requirement("a lead photo", "lead_photo", photo is not None))
+    if photo is not None:
+        day = timezone.localdate(at)
+        rights = f"a lead photo whose rights last until {day:%B %-d, %Y}"
+        if not photo.rights_valid_on(day):
+            rights += f" (they expire on {photo.rights_expire_on:%B %-d, %Y})"
+        items += [
+            Requirement("a credit for the lead photo", "lead_photo", bool(photo.credit.strip())),
+            Requirement("alt text for the lead photo", "lead_photo", bool(photo.alt_text.strip())),
+            Requirement(rights, "lead_photo", photo.rights_valid_on(day)),
+        ]
+    return items
+
+
+# The form fields the checklist reads, for marking them on the form.
+PUBLICATION_FIELDS = ("title", "dek", "body", "lead_photo")
+
+
 def missing_for_publication(article: Article, at: datetime.datetime) -> list[str]:
     """Everything a piece lacks to go live at ``at``, in words an editor understands."""
-    missing = []
-    if not article.title.strip():
-        missing.append("a title")
-    if not article.dek.strip():
-        missing.append("a dek (the standfirst)")
-    if not strip_tags(article.body).strip():
-        missing.append("body text")
-    if article.pk is None or not article.article_authors.exists():
-        missing.append("at least one author")
-    photo = article.lead_photo
-    if photo is None:
-        missing.append("a lead photo")
-    else:
-        if not photo.credit.strip():
-            missing.append("a credit for the lead photo")
-        if not photo.alt_text.strip():
-            missing.append("alt text for the lead photo")
-        day = timezone.localdate(at)
-        if not photo.rights_valid_on(day):
-            missing.append(
-                f"a lead photo whose rights last until {day:%B %-d, %Y} "
-                f"(they expire on {photo.rights_expire_on:%B %-d, %Y})"
-            )
-    return missing
+    return [item.label for item in publication_checklist(article, at) if not item.met]
 
 
 def check_ready(article: Article, at: datetime.datetime) -> None:

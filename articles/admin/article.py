@@ -5,6 +5,7 @@ from django.urls import path
 from django.utils import timezone
 
 from articles import revisions, workflow
+from articles.admin.editing_views import ArticleEditingViews
 from articles.admin.photo import thumbnail
 from articles.admin.tags import TagSuggestWidget, tag_suggestions
 from articles.admin.workflow_views import ArticleWorkflowViews
@@ -81,7 +82,7 @@ def picking_further_reading(request) -> bool:
 
 
 @admin.register(Article)
-class ArticleAdmin(RichTextAdminMixin, ArticleWorkflowViews, admin.ModelAdmin):
+class ArticleAdmin(RichTextAdminMixin, ArticleEditingViews, ArticleWorkflowViews, admin.ModelAdmin):
     form = ArticleForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = ["lead_thumbnail", "title", "series", "byline", "state", "published_at"]

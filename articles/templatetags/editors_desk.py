@@ -5,7 +5,7 @@ from datetime import timedelta
 from django import template
 from django.utils import timezone
 
-from articles import workflow
+from articles import editing, workflow
 from articles.models import Article
 
 register = template.Library()
@@ -26,6 +26,7 @@ def editors_desk(context):
     return {
         "show": True,
         "editor": editor,
+        "open_now": open_now(articles),
         "awaiting_review": list(
             articles.filter(status=Article.Status.IN_REVIEW).order_by("updated_at")[:LIMIT]
         ),
@@ -47,3 +48,10 @@ def editors_desk(context):
             .order_by("lead_photo__rights_expire_on")[:LIMIT]
         ),
     }
+
+
+def open_now(articles) -> list[tuple]:
+    """The pieces among ``articles`` someone has open now, with who and since when."""
+    present = editing.editing_now(articles=articles, now=timezone.now())
+    pieces = articles.filter(pk__in=list(present)).order_by("title")[:LIMIT]
+    return [(article, present[article.pk]) for article in pieces]

@@ -1,5 +1,5 @@
 """Versions of a piece: a JSON snapshot after every save, readable diffs, restore,
-and the stale-form check that uses them.
+and what a form opened at an older version is merged against (articles/merging.py).
 
 Why a small model of ours and not django-reversion / django-simple-history: what
 an editor compares is the byline *in order*, the tag names and the lead photo,
@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.html import strip_tags
 
 from articles import workflow
@@ -32,11 +31,26 @@ FIELDS = [
     ("lead_photo", "lead photo"),
     ("lead_photo_caption", "caption"),
     ("series", "series"),
+    ("further_reading", "further reading"),
+    ("seo_description", "SEO description"),
+    ("canonical_url", "canonical URL"),
 ]
+LABELS = dict(FIELDS)
+
+
+def labelled(obj) -> dict | None:
+    """How a snapshot holds a chosen row: its id, and the name a person reads."""
+    return {"id": obj.pk, "label": str(obj)} if obj is not None else None
 
 
 def snapshot(article: Article) -> dict:
+    """Every field the article form edits, as plain JSON.
+
+    Snapshots saved before a field was added lack its key; readers treat a
+    missing key as "unknown", never as empty.
+    """
     links = ArticleAuthor.objects.filter(article=article).select_related("author")
+    further = article.further_reading.order_by("pk").only("pk", "title")
     return {
         "title": article.title,
         "slug": article.slug,
@@ -53,6 +67,9 @@ def snapshot(article: Article) -> dict:
         "series": (
             {"id": article.series_id, "label": str(article.series)} if article.series_id else None
         ),
+        "further_reading": [labelled(piece) for piece in further],
+        "seo_description": article.seo_description,
+        "canonical_url": article.canonical_url,
     }
 
 
@@ -84,6 +101,8 @@ def as_lines(field: str, value) -> list[str]:
         return [f"{i}. {a['name']}" for i, a in enumerate(value, start=1)]
     if field == "tags":
         return list(value)
+    if field == "further_reading":
+        return [piece["label"] for piece in value]
     if isinstance(value, dict):
         return [value["label"]]
     return [str(value)] if str(value) else []
@@ -137,11 +156,7 @@ def restore(*, article: Article, by, revision: ArticleRevision) -> ArticleRevisi
     article.lead_photo, article.series = photo or None, series or None
     article.full_clean(exclude=["slug"])
     article.save()
-    ArticleAuthor.objects.filter(article=article).delete()
-    ArticleAuthor.objects.bulk_create(
-        ArticleAuthor(article=article, author_id=a["id"], position=i)
-        for i, a in enumerate(data["authors"])
-    )
+    set_byline(article=article, author_ids=[a["id"] for a in data["authors"]])
     article.tags.set(data["tags"])
     new = save_revision(article=article, by=by, note=f"Restored version {revision.number}")
     ArticleEvent.objects.create(
@@ -155,41 +170,60 @@ def restore(*, article: Article, by, revision: ArticleRevision) -> ArticleRevisi
     return new
 
 
-# -- stale forms -------------------------------------------------------------
+def set_byline(*, article: Article, author_ids: list[int]) -> None:
+    """Make the byline exactly these authors, in this order."""
+    ArticleAuthor.objects.filter(article=article).delete()
+    ArticleAuthor.objects.bulk_create(
+        ArticleAuthor(article=article, author_id=author_id, position=i)
+        for i, author_id in enumerate(author_ids)
+    )
 
 
-def stale_edit_message(*, article: Article, opened_version: int) -> str | None:
-    """Why a save from a form opened at ``opened_version`` must be refused, or None if it may go.
+# -- forms opened at an older version ----------------------------------------
+
+
+@dataclass
+class SinceOpened:
+    """What a save from a form opened at ``opened`` is merged against."""
+
+    opened: int
+    current: int
+    base: dict | None  # the snapshot of the opened version; None when there is none
+    theirs: dict  # the piece as it stands now
+    newer: list[tuple[str, dict]]  # (who saved, snapshot) of each version since, oldest first
+
+
+def person(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else "Someone"
+
+
+def since_opened(*, article: Article, opened_version: int) -> SinceOpened | None:
+    """What others saved after a form was opened at ``opened_version``; None if nobody did.
 
     Locks the row for the rest of the transaction (the admin's save is one), so
-    nobody can save between this check and the save that follows it.
+    nobody can save between this read and the save that follows it.
     """
     current = (
         Article.objects.select_for_update().values_list("version", flat=True).get(pk=article.pk)
     )
     if current == opened_version:
         return None
-    newer = list(
-        ArticleRevision.objects.filter(article_id=article.pk, number__gt=opened_version)
-        .select_related("created_by")
-        .order_by("number")
-    )
-    base = ArticleRevision.objects.filter(article_id=article.pk, number=opened_version).first()
-    names = []
-    for revision in newer:
-        user = revision.created_by
-        name = (user.get_full_name() or user.get_username()) if user else "Someone"
-        if name not in names:
-            names.append(name)
-    who = " and ".join(names) or "Someone"
-    what = "this piece"
-    if newer and base:
-        labels = changed_labels(base.snapshot, newer[-1].snapshot)
-        what = "the " + ", ".join(labels) if labels else "this piece"
-    when = ""
-    if newer:
-        when = f" at {timezone.localtime(newer[-1].created_at):%H:%M on %B %-d}"
-    return (
-        f"{who} changed {what}{when}, after you opened this page. Nothing of yours was saved: "
-        "your text is below. Compare it with the latest version, then save again to keep yours."
+    revisions = {
+        r.number: r
+        for r in ArticleRevision.objects.filter(
+            article_id=article.pk, number__gte=opened_version
+        ).select_related("created_by")
+    }
+    base = revisions.get(opened_version)
+    newer = [
+        (person(revisions[number].created_by), revisions[number].snapshot)
+        for number in sorted(revisions)
+        if number > opened_version
+    ]
+    return SinceOpened(
+        opened=opened_version,
+        current=current,
+        base=base.snapshot if base else None,
+        theirs=snapshot(Article.objects.get(pk=article.pk)),
+        newer=newer,
     )

@@ -1,11 +1,11 @@
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.urls import path
 from django.utils import timezone
 
 from articles import revisions, workflow
 from articles.admin.editing_views import ArticleEditingViews
+from articles.admin.merge import MergingForm, report_merge, save_merged_byline
 from articles.admin.photo import thumbnail
 from articles.admin.tags import TagSuggestWidget, tag_suggestions
 from articles.admin.workflow_views import ArticleWorkflowViews
@@ -41,8 +41,9 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ArticleForm(forms.ModelForm):
-    """The article form, refusing a save made from a page opened before someone else saved."""
+class ArticleForm(MergingForm, forms.ModelForm):
+    """The article form. A save from a page opened before someone else saved is
+    merged with theirs field by field (articles/admin/merge.py, articles/merging.py)."""
 
     class Meta:
         widgets = {"tags": TagSuggestWidget}
@@ -55,17 +56,7 @@ class ArticleForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk is None:
-            return cleaned
-        opened = self.cleaned_data.get("opened_version") or 0
-        message = revisions.stale_edit_message(article=self.instance, opened_version=opened)
-        if message:
-            # The page shown back carries the person's text and the current
-            # version, so saving again afterwards is a deliberate overwrite.
-            current = Article.objects.values_list("version", flat=True).get(pk=self.instance.pk)
-            self.data = self.data.copy()
-            self.data[self.add_prefix("opened_version")] = str(current)
-            raise ValidationError(message, code="stale")
+        self.merge_with_others(cleaned)
         return cleaned
 
 
@@ -176,3 +167,8 @@ class ArticleAdmin(RichTextAdminMixin, ArticleEditingViews, ArticleWorkflowViews
         form.instance.further_reading.add(*unseen)
         # After the byline and tags are stored, so the version holds all of it.
         revisions.save_revision(article=form.instance, by=request.user)
+        report_merge(request, form)
+
+    def save_formset(self, request, form, formset, change):
+        if not save_merged_byline(form, formset):
+            super().save_formset(request, form, formset, change)

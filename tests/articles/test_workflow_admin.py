@@ -143,7 +143,7 @@ def test_timeline_shows_events_and_comments_newest_first(client, editor, contrib
     assert timeline.index("Changes requested") < timeline.index("Submitted for review")
 
 
-def test_stale_save_is_refused_naming_who_changed_what_and_keeps_the_text(client, editor):
+def test_stale_save_of_a_field_both_changed_names_who_and_keeps_the_text(client, editor):
     article = article_in_state("draft", title="Original title")
     revisions.save_revision(article=article, by=editor)  # version 1, as opened by both
     colleague_client = client.__class__()
@@ -155,21 +155,21 @@ def test_stale_save_is_refused_naming_who_changed_what_and_keeps_the_text(client
         change_url(article), edit_data(article, 1, title="Edna's title")
     )
     assert response.status_code == 302
-    # A second form, also opened at version 1, now tries to save different text.
+    # A second form, also opened at version 1, changes the title too.
     mine = edit_data(article, 1, title="My title", dek="My unsaved dek")
     response = client.post(change_url(article), mine)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Edna Desk changed the title" in page
+    assert "Edna Desk also changed the title" in page
     assert "My unsaved dek" in page and 'value="My title"' in page
     article.refresh_from_db()
     assert (article.title, article.version) == ("Edna's title", 2)
 
-    # Having seen the message, saving again is a deliberate overwrite and goes through.
-    again = edit_data(article, 2, title="My title", dek="My unsaved dek")
+    # Choosing to keep mine, against the version shown, saves both of my changes.
+    again = mine | {"merge_version": "2", "merge-title": "mine"}
     assert client.post(change_url(article), again).status_code == 302
     article.refresh_from_db()
-    assert article.title == "My title"
+    assert (article.title, article.dek) == ("My title", "My unsaved dek")
 
 
 def test_revisions_diff_and_restore(client, editor):

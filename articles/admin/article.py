@@ -166,7 +166,10 @@ class ArticleAdmin(RichTextAdminMixin, ArticleEditingViews, ArticleWorkflowViews
         super().save_related(request, form, formsets, change)
         form.instance.further_reading.add(*unseen)
         # After the byline and tags are stored, so the version holds all of it.
-        revisions.save_revision(article=form.instance, by=request.user)
+        # A panel button pressed on an unchanged form records none (panel_actions.py).
+        note = self.revision_note(request, form, formsets)
+        if note is not None:
+            revisions.save_revision(article=form.instance, by=request.user, note=note)
         report_merge(request, form)
 
     def save_formset(self, request, form, formset, change):

@@ -5,7 +5,6 @@ Each view checks that the person may see the piece, calls one function of
 as a message. The rules live in those modules, not here.
 """
 
-import datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -20,34 +19,14 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from articles import preview, revisions, workflow
+from articles.admin.panel_actions import TRANSITIONS, ArticlePanelActions
+from articles.admin.readiness import ArticleReadiness, checklist_at
 from articles.models import ArticleRevision, Correction, PreviewLink
 from newsroom.params import positive_int
 from newsroom.site_url import absolute
 
-DONE = {
-    "submit": "“{title}” was submitted for review.",
-    "request_changes": "Changes were requested on “{title}”; it is a draft again.",
-    "publish": "“{title}” is published.",
-    "schedule": "“{title}” is scheduled for {when}.",
-    "unpublish": "“{title}” was unpublished; it is a draft again.",
-    "archive": "“{title}” was archived.",
-}
 
-
-def parse_local_datetime(value: str) -> datetime.datetime:
-    """A date-time typed in the newsroom's time zone (settings.TIME_ZONE), as an aware value."""
-    try:
-        naive = datetime.datetime.fromisoformat((value or "").strip())
-    except ValueError:
-        raise ValidationError(
-            "Enter the date and time to publish, like 2030-05-01 09:00."
-        ) from None
-    if naive.tzinfo is not None:
-        return naive
-    return naive.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
-
-
-class ArticleWorkflowViews:
+class ArticleWorkflowViews(ArticlePanelActions, ArticleReadiness):
     def get_urls(self):
         wrap = self.admin_site.admin_view
         own = [
@@ -89,6 +68,8 @@ class ArticleWorkflowViews:
         article = self.get_object(request, object_id)
         if article is not None:
             extra_context = {**(extra_context or {}), **self.workflow_context(request, article)}
+            # For a form shown back after a refused panel action (panel_actions.py).
+            request.change_form_context = extra_context
         return super().change_view(request, object_id, form_url, extra_context)
 
     def workflow_context(self, request, article):
@@ -102,7 +83,8 @@ class ArticleWorkflowViews:
         ]
         return {
             "workflow_actions": workflow.available_actions(user, article),
-            "missing": workflow.missing_for_publication(article, timezone.now()),
+            "missing": workflow.missing_for_publication(article, checklist_at(article)),
+            **self.readiness_context(request, article),
             "timeline": article.events.select_related("actor")[:50],
             "recent_revisions": article.revisions.select_related("created_by")[:5],
             "preview_links": links,
@@ -116,34 +98,25 @@ class ArticleWorkflowViews:
 
     # -- actions -------------------------------------------------------------
 
-    @method_decorator(require_POST)
-    def transition_view(self, request, pk, action):
-        article = self.visible_article(request, pk)
+    # The stand-alone action URLs, for callers without the change form (a
+    # person who may only view the piece, scripts); the form's buttons go
+    # through ArticlePanelActions.response_change and save the form first.
+
+    def act(self, request, article, action, argument=""):
         try:
-            if action == "submit":
-                workflow.submit(article, request.user)
-            elif action == "request_changes":
-                workflow.request_changes(article, request.user, request.POST.get("comment", ""))
-            elif action == "publish":
-                workflow.publish(article, request.user)
-            elif action == "schedule":
-                at = parse_local_datetime(request.POST.get("at", ""))
-                workflow.publish(article, request.user, at=at)
-            elif action == "unpublish":
-                workflow.unpublish(article, request.user)
-            elif action == "archive":
-                workflow.archive(article, request.user)
-            else:
-                raise Http404("No such action.")
+            done = self.perform(request, article, action, argument)
         except ValidationError as error:
             self.report(request, error)
         else:
-            when = ""
-            if article.published_at:
-                local = timezone.localtime(article.published_at, ZoneInfo(settings.TIME_ZONE))
-                when = f"{local:%B %-d, %Y at %H:%M %Z}"
-            messages.success(request, DONE[action].format(title=article.title, when=when))
+            messages.success(request, done)
         return self.back_to(article)
+
+    @method_decorator(require_POST)
+    def transition_view(self, request, pk, action):
+        article = self.visible_article(request, pk)
+        if action not in TRANSITIONS:
+            raise Http404("No such action.")
+        return self.act(request, article, action)
 
     def preview_view(self, request, pk):
         article = self.visible_article(request, pk)
@@ -151,43 +124,17 @@ class ArticleWorkflowViews:
 
     @method_decorator(require_POST)
     def share_preview_view(self, request, pk):
-        article = self.visible_article(request, pk)
-        try:
-            link = preview.create_link(article=article, by=request.user)
-        except ValidationError as error:
-            self.report(request, error)
-            return self.back_to(article)
-        url = absolute(preview.url_for(link))
-        expires = timezone.localtime(link.expires_at, ZoneInfo(settings.TIME_ZONE))
-        messages.success(
-            request,
-            f"Preview link (works until {expires:%B %-d, %H:%M %Z}, no login needed): {url}",
-        )
-        return self.back_to(article)
+        return self.act(request, self.visible_article(request, pk), "share_preview")
 
     @method_decorator(require_POST)
     def revoke_preview_view(self, request, pk, link_pk):
         article = self.visible_article(request, pk)
         link = get_object_or_404(PreviewLink, pk=link_pk, article=article)
-        preview.revoke_link(link=link, by=request.user)
-        messages.success(request, "The preview link was revoked; it now answers “not found”.")
-        return self.back_to(article)
+        return self.act(request, article, "revoke_preview", str(link.pk))
 
     @method_decorator(require_POST)
     def add_correction_view(self, request, pk):
-        article = self.visible_article(request, pk)
-        try:
-            workflow.add_correction(
-                article=article,
-                by=request.user,
-                note=request.POST.get("note", ""),
-                kind=request.POST.get("kind", Correction.Kind.CORRECTION),
-            )
-        except ValidationError as error:
-            self.report(request, error)
-        else:
-            messages.success(request, "The note is on the page and its “updated” date moved.")
-        return self.back_to(article)
+        return self.act(request, self.visible_article(request, pk), "add_correction")
 
     # -- revisions -----------------------------------------------------------
 

@@ -154,6 +154,28 @@ def test_a_successful_save_deletes_my_draft_only(editor, contributor):
     assert list(ArticleDraft.objects.values_list("user__username", flat=True)) == ["cora"]
 
 
+def test_an_action_that_saves_the_form_deletes_my_draft(editor):
+    article = article_in_state("draft")
+    client = logged_in(editor)
+    autosave(client, article, dek="Typed, then archived with it.")
+    data = edit_data(article, article.version, dek="Typed, then archived with it.")
+    response = client.post(change_url(article), data | {"_workflow": "archive"})
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == "archived" and article.dek == "Typed, then archived with it."
+    assert not ArticleDraft.objects.exists()
+
+
+def test_an_action_refused_after_the_form_was_sent_keeps_my_draft(editor):
+    article = article_in_state("draft", lead_photo=make_photo(alt_text=""))
+    client = logged_in(editor)
+    autosave(client, article, dek="Typed before pressing Publish.")
+    data = edit_data(article, article.version, dek="Typed before pressing Publish.")
+    response = client.post(change_url(article), data | {"_workflow": "publish"})
+    assert response.status_code == 200  # not ready: the form comes back, nothing saved
+    assert ArticleDraft.objects.filter(user=editor).exists()
+
+
 def test_a_refused_save_keeps_the_draft_and_shows_no_offer(editor):
     article = article_in_state("draft")
     client = logged_in(editor)

@@ -239,3 +239,40 @@ def test_contributor_shares_a_preview_of_a_piece_they_can_no_longer_edit(client,
     response = client.post(share, follow=True)
     assert "Preview link" in response.content.decode()
     assert article.preview_links.count() == 1
+
+
+def test_action_from_a_stale_form_merges_like_a_save_then_acts(client, editor):
+    """The buttons go through the form's validation, so a colleague's newer dek is kept."""
+    article = article_in_state("in_review", dek="The first dek.")
+    revisions.save_revision(article=article, by=editor)  # version 1: what both opened
+    colleague = client.__class__()
+    colleague.force_login(editor)
+    theirs = edit_data(article, 1, dek="A colleague's dek.")
+    assert colleague.post(change_url(article), theirs).status_code == 302
+
+    client.force_login(editor)
+    mine = {**edit_data(article, 1, body="<p>My new body.</p>"), "_workflow": "publish"}
+    response = client.post(change_url(article), mine)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert (article.dek, article.body) == ("A colleague's dek.", "<p>My new body.</p>")
+    assert article.is_live and article.version == 3
+
+
+def test_action_from_a_form_in_conflict_waits_for_the_choice(client, editor):
+    article = article_in_state("in_review", title="The first title")
+    revisions.save_revision(article=article, by=editor)
+    colleague = client.__class__()
+    colleague.force_login(editor)
+    theirs = edit_data(article, 1, title="A colleague's title")
+    assert colleague.post(change_url(article), theirs).status_code == 302
+
+    client.force_login(editor)
+    mine = {**edit_data(article, 1, title="My title"), "_workflow": "publish"}
+    response = client.post(change_url(article), mine)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "“Publish now” was not done: correct the form below" in page
+    assert 'value="My title"' in page
+    article.refresh_from_db()
+    assert (article.title, article.state) == ("A colleague's title", "in_review")

@@ -101,6 +101,23 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # make run's web server, task worker and scheduler write one file at once.
+    # - IMMEDIATE: every transaction takes the write lock at BEGIN, where SQLite
+    #   waits for it. A deferred one that read first and writes later is refused
+    #   "database is locked" at once, without waiting, when another process
+    #   wrote meanwhile (SQLite cannot let it wait without risking a deadlock).
+    # - timeout: how long a connection waits for that lock (the busy timeout);
+    #   writes take milliseconds, a newsletter send's start a little longer.
+    # - WAL: readers never wait for the writer nor it for them (kept in the
+    #   file once set); synchronous=NORMAL is durable in WAL except for the last
+    #   commits before a power cut, never corrupt.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and background work -------------------------------------------

@@ -7,9 +7,13 @@ another editor (django-prose-editor, say) touches this file alone.
 from ckeditor.widgets import CKEditorWidget
 from django import forms
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
 from django.utils.csp import CSP
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
+from newsroom.admin_readonly import ReadonlyDisplayMixin, named_like
 from newsroom.sanitizer import sanitize_html
 
 
@@ -49,7 +53,7 @@ def _is_textarea(widget) -> bool:
     )
 
 
-class RichTextAdminMixin:
+class RichTextAdminMixin(ReadonlyDisplayMixin):
     """For a ModelAdmin whose form shows the editor: relax script-src on that page only.
 
     CKEditor 4 wires its toolbar with inline event handlers (``onclick=…``),
@@ -57,7 +61,28 @@ class RichTextAdminMixin:
     buttons do nothing. Only add/change pages of admins with a rich-text field
     get it (staff, logged in); every other page keeps the strict policy, and
     what the editor submits is sanitized on save regardless.
+
+    Someone who may only view the object reads its rich text formatted, not
+    as HTML source.
     """
+
+    def readonly_display(self, field):
+        if isinstance(field, RichTextField):
+            return self.formatted_rich_text(field)
+        return super().readonly_display(field)
+
+    def formatted_rich_text(self, field):
+        @admin.display(description=field.verbose_name)
+        def formatted(obj):
+            # Sanitized again on the way out, so a value stored behind the
+            # field's back (an UPDATE, a raw import) cannot run script here
+            # either: the page allows inline script for the editor.
+            html = sanitize_html(getattr(obj, field.attname) or "")
+            if not html:
+                return self.get_empty_value_display()
+            return format_html('<div class="readonly-rich-text">{}</div>', mark_safe(html))
+
+        return named_like(formatted, field)
 
     def changeform_view(self, *args, **kwargs):
         response = super().changeform_view(*args, **kwargs)

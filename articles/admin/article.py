@@ -1,7 +1,9 @@
 from django import forms
-from django.contrib import admin
-from django.urls import path
+from django.contrib import admin, messages
+from django.db import transaction
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from articles import revisions, workflow
 from articles.admin.editing_views import ArticleEditingViews
@@ -124,6 +126,20 @@ class ArticleAdmin(RichTextAdminMixin, ArticleEditingViews, ArticleWorkflowViews
             kwargs["queryset"] = workflow.visible_pieces(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None and obj.is_live:
+            # Said where the address is typed: readers and search engines
+            # know this one; a change keeps it answering, with a 301
+            # (workflow.record_slug_change), but moves the page.
+            hint = format_html(
+                'This piece is live at <a href="{0}">{0}</a>. '
+                "If you change the address, the old one will redirect here (301).",
+                obj.get_absolute_url(),
+            )
+            help_texts = getattr(self.form.Meta, "help_texts", None) or {}
+            kwargs["help_texts"] = {**help_texts, **kwargs.get("help_texts", {}), "slug": hint}
+        return super().get_form(request, obj, change, **kwargs)
+
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or workflow.can_edit(request.user, obj))
@@ -155,6 +171,15 @@ class ArticleAdmin(RichTextAdminMixin, ArticleEditingViews, ArticleWorkflowViews
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
         workflow.record_slug_change(article=obj, old_slug=old)
+        if old and old != obj.slug and workflow.was_ever_live(obj):
+            # On commit: a save that is then rolled back (a panel action
+            # refused) moved nothing, and must not say it did.
+            old_url = reverse("articles:detail", kwargs={"slug": old})
+            message = (
+                f"The address changed: {old_url} now redirects to {obj.get_absolute_url()} "
+                "(301), so links to the old one keep working."
+            )
+            transaction.on_commit(lambda: self.message_user(request, message, messages.INFO))
 
     def save_related(self, request, form, formsets, change):
         # Picks the form could not show (an editor's choice of a piece this

@@ -53,3 +53,23 @@ def test_demo_fellows_have_headshots(client):
     author = Author.objects.get(slug="marta-kowalczyk")
     assert author.headshot and author.headshot.width == 400
     assert author.headshot.url in client.get(author.get_absolute_url()).content.decode()
+
+
+def test_two_people_editing_a_demo_piece_are_merged_not_stopped_on_every_field(client):
+    from tests.articles.test_workflow_admin import change_url, edit_data
+
+    call_command("seed_demo", stdout=io.StringIO())
+    article = Article.objects.order_by("pk").first()
+    opened = article.version
+    assert article.revisions.filter(number=opened).exists()
+
+    client.force_login(get_user_model().objects.get(username="editor"))
+    first = edit_data(article, opened, dek="The editor's new dek.")
+    assert client.post(change_url(article), first).status_code == 302
+    # A colleague's form, opened at the same version, changes only the title.
+    second = edit_data(article, opened, title="A colleague's new title")
+    client.force_login(get_user_model().objects.get(username="admin"))
+    assert client.post(change_url(article), second).status_code == 302
+
+    article.refresh_from_db()
+    assert (article.title, article.dek) == ("A colleague's new title", "The editor's new dek.")

@@ -142,6 +142,8 @@ def publication_checklist(
         Requirement("a dek (the standfirst)", "dek", bool(article.dek.strip())),
         Requirement("body text", "body", bool(strip_tags(article.body).strip())),
         Requirement("at least one author", "authors", has_author),
+        # The series gives a piece its disclaimer, its feed and its newsletter.
+        Requirement("a series", "series", article.series_id is not None),
     ]
     photo = article.lead_photo
     items.append(Requirement("a lead photo", "lead_photo", photo is not None))
@@ -159,7 +161,7 @@ def publication_checklist(
 
 
 # The form fields the checklist reads, for marking them on the form.
-PUBLICATION_FIELDS = ("title", "dek", "body", "lead_photo")
+PUBLICATION_FIELDS = ("title", "dek", "body", "lead_photo", "series")
 
 
 def missing_for_publication(article: Article, at: datetime.datetime) -> list[str]:

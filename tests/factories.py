@@ -180,9 +180,11 @@ def make_user(role: str = "", **fields):
 
 
 def make_ready_article(**fields) -> Article:
-    """A piece that passes the ready-to-publish check: author, dek, body, credited photo."""
+    """A piece that passes the ready-to-publish check: author, dek, body, series, credited photo."""
     if "lead_photo" not in fields:
         fields["lead_photo"] = make_photo()
+    if "series" not in fields:
+        fields["series"] = make_series()
     fields.setdefault("authors", [make_author()])
     return make_article(**fields)
 

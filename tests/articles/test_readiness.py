@@ -33,7 +33,8 @@ def test_contributor_sees_the_checklist_and_the_marked_fields_on_their_draft(cli
     assert "Missing:</span> A dek (the standfirst)" in checklist
     assert "Done:</span> At least one author" in checklist
     assert f'data-url="{readiness_url(article)}"' in checklist
-    assert page.count('class="needed-to-publish"') == 4  # title, dek, body, lead photo
+    # title, dek, body, lead photo, series
+    assert page.count('class="needed-to-publish"') == 5
 
 
 def test_editor_sees_the_same_checklist(client, editor):
@@ -77,7 +78,7 @@ def test_checklist_for_a_new_piece_reads_the_typed_byline(client, contributor):
         "article_authors-0-author": fellow.pk,
         "article_authors-0-position": "0",
     }
-    assert unmet(client.post(readiness_url(), data)) == ["a lead photo"]
+    assert unmet(client.post(readiness_url(), data)) == ["a series", "a lead photo"]
     page = client.get(reverse("admin:articles_article_add")).content.decode()
     assert f'data-url="{readiness_url()}"' in page
     assert not Article.objects.exists()

@@ -31,6 +31,7 @@ def edit_data(article, opened_version, **changes):
         "body": article.body,
         "lead_photo": article.lead_photo_id or "",
         "lead_photo_caption": "",
+        "series": article.series_id or "",
         "tags": ", ".join(article.tags.names()),
         "opened_version": str(opened_version),
         "article_authors-TOTAL_FORMS": str(len(links)),

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, Photo
+from articles.models import Article, Photo, Series
 from authors.models import Author
 from tests.e2e.conftest import DESKTOP
 
@@ -85,6 +85,7 @@ def test_contributor_writes_editor_reviews_schedules_and_publishes(
     # Renditions are made by a task; run tasks at once so the piece shows them.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     fellow = Author.objects.order_by("name").first()
+    series = Series.objects.order_by("name").first()
     reader = new_context().new_page()
     # Staff sessions keep the site's real Content-Security-Policy: the editor must work under it.
     contributor = browser.new_context(viewport=DESKTOP).new_page()
@@ -107,6 +108,7 @@ def test_contributor_writes_editor_reviews_schedules_and_publishes(
     contributor.locator("#id_dek").fill("A first draft of the standfirst.")
     type_body(contributor)
     pick(contributor, "id_lead_photo", "harbour wall", "harbour wall")
+    pick(contributor, "id_series", series.name.split()[0], series.name)
     contributor.locator("#id_tags").fill("flooding, coastal towns")
     pick(contributor, "id_article_authors-0-author", fellow.name.split()[-1], fellow.name)
     shoot(contributor, "01-contributor-writes")

@@ -10,7 +10,9 @@ from django.contrib.auth.models import AnonymousUser
 from articles import revisions
 from articles.models import Article
 from tests.e2e.conftest import DESKTOP
-from tests.e2e.test_staff import PASSWORD, log_in, message
+from tests.e2e.staff import DEMO_PASSWORD as PASSWORD
+from tests.e2e.staff import log_in
+from tests.e2e.test_staff import message
 from tests.factories import make_ready_article, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from newsletter import schedule
 from newsletter.models import Edition, Newsletter, Subscription
-from tests.e2e.test_staff import log_in, message
+from tests.e2e.staff import log_in
+from tests.e2e.test_staff import message
 from tests.smtp import start_sink
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -3,7 +3,7 @@
 import pytest
 
 from articles.models import Photo
-from tests.e2e.test_staff import log_in
+from tests.e2e.staff import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from articles.models import Article, ArticleDraft
 from tests.articles.conftest import article_in_state
 from tests.e2e.conftest import DESKTOP
+from tests.e2e.staff import log_in
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -13,14 +14,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "a long test passphrase"
 TYPED_DEK = "Three harbour towns agree on one flood warning"
 TYPED_BODY = "A paragraph typed just before the tab closed."
-
-
-def log_in(page, live, username):
-    page.goto(live + "/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name="Newsroom desk").wait_for()
 
 
 def hide_tab(page):
@@ -46,10 +39,10 @@ def test_second_person_sees_the_first_and_a_closed_tab_offers_its_text_back(
 
     anna_context = browser.new_context(viewport=DESKTOP)
     anna = anna_context.new_page()
-    log_in(anna, live, "anna")
+    log_in(anna, live, "anna", PASSWORD)
     anna.goto(url)
     ben = browser.new_context(viewport=DESKTOP).new_page()
-    log_in(ben, live, "ben")
+    log_in(ben, live, "ben", PASSWORD)
     ben.goto(url)
 
     # Each sees the other, at the top of the form, in a live region.

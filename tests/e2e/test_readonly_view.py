@@ -4,19 +4,12 @@ address will redirect."""
 import pytest
 
 from tests.articles.conftest import article_in_state
+from tests.e2e.staff import log_in
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PASSWORD = "pw-readonly-123"
-
-
-def log_in(page, live, username):
-    page.goto(live + "/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(live + "/admin/")
 
 
 def test_submitted_piece_reads_formatted_with_tag_chips(live, page, shoot):
@@ -27,7 +20,7 @@ def test_submitted_piece_reads_formatted_with_tag_chips(live, page, shoot):
         body='<p>See <a href="https://example.org/report">the report</a>.</p><p>Then this.</p>',
         tags=["European Union", "Belarus"],
     )
-    log_in(page, live, "cora")
+    log_in(page, live, "cora", PASSWORD)
     page.goto(f"{live}/admin/articles/article/{piece.pk}/change/")
     body = page.locator(".field-body .readonly")
     link = body.get_by_role("link", name="the report")
@@ -45,7 +38,7 @@ def test_submitted_piece_reads_formatted_with_tag_chips(live, page, shoot):
 def test_live_slug_says_the_old_address_will_redirect(live, page):
     make_user("Editors", username="edna", password=PASSWORD)
     live_piece = article_in_state("published", slug="belarus-vote")
-    log_in(page, live, "edna")
+    log_in(page, live, "edna", PASSWORD)
     page.goto(f"{live}/admin/articles/article/{live_piece.pk}/change/")
     hint = page.locator(".field-slug .help")
     assert "This piece is live at /articles/belarus-vote/." in hint.inner_text()

@@ -14,20 +14,12 @@ from PIL import Image
 from articles.models import Article, Photo, Series
 from authors.models import Author
 from tests.e2e.conftest import DESKTOP
+from tests.e2e.staff import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "newsroom-demo"  # seed_demo's staff accounts
 TITLE = "Harbour towns test a shared flood warning"
 WORD = "harbour"
-
-
-def log_in(page, live, username):
-    page.goto(live + "/admin/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name="Newsroom desk").wait_for()
 
 
 def message(page) -> str:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.test_staff import log_in
+from tests.e2e.staff import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,18 +1,18 @@
 """Editions in the admin: compose, approve and send, test, watch, pause, resume, cancel.
 
-Every button posts to a small view here that calls ``newsletter.sending``;
-the rules (who may be sent what, when) live there, not here.
+The buttons are ``EditionActions`` (edition_actions.py): pressed on an editable
+edition they save the form first; the rules (who may be sent what, when) live
+in ``newsletter.sending``, not here.
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.urls import path, reverse
-from django.utils.decorators import method_decorator
-from django.views.decorators.http import require_POST
+from django.shortcuts import get_object_or_404
+from django.urls import path
 
-from newsletter import rendering, sending
+from newsletter import rendering
+from newsletter.admin.edition_actions import EditionActions
 from newsletter.models import Edition, EditionArticle
 from newsletter.models.edition import LIVE_ONLY_MESSAGE
 from newsroom.richtext import RichTextAdminMixin
@@ -34,7 +34,7 @@ class EditionArticleInline(admin.TabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(RichTextAdminMixin, admin.ModelAdmin):
+class EditionAdmin(EditionActions, RichTextAdminMixin, admin.ModelAdmin):
     list_display = ["subject", "newsletter", "status", "scheduled_for", "started_at", "counters"]
     list_filter = ["status", "newsletter"]
     list_select_related = ["newsletter"]
@@ -75,7 +75,9 @@ class EditionAdmin(RichTextAdminMixin, admin.ModelAdmin):
                 self._warn(request, edition)
             extra_context["edition"] = edition
             extra_context["progress"] = edition.progress()
-            extra_context["can_send"] = self._may_send(request)
+            extra_context["can_send"] = self.may_send(request)
+        # Kept for a form shown back after a refused action (edition_actions.py).
+        request.change_form_context = extra_context
         return super().change_view(request, object_id, form_url, extra_context)
 
     def _warn(self, request, edition):
@@ -93,74 +95,15 @@ class EditionAdmin(RichTextAdminMixin, admin.ModelAdmin):
                 )
 
     def get_urls(self):
-        action = self.admin_site.admin_view
         return [
-            path("<int:pk>/send/", action(self.send_view), name="newsletter_edition_send"),
-            path("<int:pk>/test/", action(self.test_view), name="newsletter_edition_test"),
-            path("<int:pk>/pause/", action(self.pause_view), name="newsletter_edition_pause"),
-            path("<int:pk>/resume/", action(self.resume_view), name="newsletter_edition_resume"),
-            path("<int:pk>/cancel/", action(self.cancel_view), name="newsletter_edition_cancel"),
+            *self.action_urls(),
             path(
-                "<int:pk>/progress/", action(self.progress_view), name="newsletter_edition_progress"
+                "<int:pk>/progress/",
+                self.admin_site.admin_view(self.progress_view),
+                name="newsletter_edition_progress",
             ),
             *super().get_urls(),
         ]
-
-    def _may_send(self, request) -> bool:
-        return request.user.has_perm("newsletter.change_edition")
-
-    def _edition(self, request, pk) -> Edition:
-        if not self._may_send(request):
-            raise PermissionDenied
-        return get_object_or_404(Edition, pk=pk)
-
-    def _back(self, edition):
-        return redirect(reverse("admin:newsletter_edition_change", args=[edition.pk]))
-
-    @method_decorator(require_POST)
-    def send_view(self, request, pk):
-        """ "Approve and send": freeze the audience and start the send now."""
-        edition = self._edition(request, pk)
-        try:
-            sending.start_send(edition=edition, by=request.user)
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
-        else:
-            self.message_user(request, "Sending has started.", messages.SUCCESS)
-        return self._back(edition)
-
-    @method_decorator(require_POST)
-    def test_view(self, request, pk):
-        edition = self._edition(request, pk)
-        if not request.user.email:
-            self.message_user(request, "Your account has no email address.", messages.ERROR)
-        else:
-            sending.send_test(edition=edition, to=request.user.email)
-            self.message_user(request, f"A test was sent to {request.user.email}.")
-        return self._back(edition)
-
-    @method_decorator(require_POST)
-    def pause_view(self, request, pk):
-        edition = self._edition(request, pk)
-        if not sending.pause(edition=edition):
-            self.message_user(request, "Only a sending edition can be paused.", messages.ERROR)
-        return self._back(edition)
-
-    @method_decorator(require_POST)
-    def resume_view(self, request, pk):
-        edition = self._edition(request, pk)
-        if not sending.resume(edition=edition):
-            self.message_user(
-                request, "Only a paused or failed edition can be resumed.", messages.ERROR
-            )
-        return self._back(edition)
-
-    @method_decorator(require_POST)
-    def cancel_view(self, request, pk):
-        edition = self._edition(request, pk)
-        if not sending.cancel(edition=edition):
-            self.message_user(request, "This edition can no longer be cancelled.", messages.ERROR)
-        return self._back(edition)
 
     def progress_view(self, request, pk):
         if not self.has_view_permission(request):

@@ -161,7 +161,8 @@ def test_the_admin_shows_a_failed_edition_and_its_reason(admin_client, briefing,
     assert page.status_code == 200
     assert "Sending stopped" in page.text
     assert "headers cannot be written" in page.text
-    assert 'form="edition-resume"' in page.text
+    resume = reverse("admin:newsletter_edition_resume", args=[edition.pk])
+    assert f'formaction="{resume}"' in page.text
     listing = admin_client.get(reverse("admin:newsletter_edition_changelist"))
     assert "Failed" in listing.text
 

@@ -22,3 +22,17 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
+
+
+class NoTracebackForBadRequests(logging.Filter):
+    """A 400 for a malformed query (``BadRequest``) is the client's mistake, not ours:
+    one warning line ("Bad Request: /tags/x/"), without the traceback Django attaches,
+    so a scanner's sweep of odd parameters does not bury real errors in the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from django.core.exceptions import BadRequest
+
+        if record.exc_info and isinstance(record.exc_info[1], BadRequest):
+            record.exc_info = None
+            record.exc_text = None
+        return True

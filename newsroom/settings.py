@@ -327,10 +327,14 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "newsroom.logging.JsonFormatter"},
     },
+    "filters": {
+        "no_traceback_for_bad_requests": {"()": "newsroom.logging.NoTracebackForBadRequests"}
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": env_str("LOG_FORMAT", "plain" if DEBUG else "json"),
+            "filters": ["no_traceback_for_bad_requests"],
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},

@@ -46,6 +46,7 @@ class EditionAdmin(EditionActions, RichTextAdminMixin, admin.ModelAdmin):
     change_form_template = "admin/newsletter/edition/change_form.html"
 
     class Media:
+        css = {"all": ["newsletter/edition_actions.css"]}
         js = ["newsletter/edition_progress.js"]
 
     def has_change_permission(self, request, obj=None):

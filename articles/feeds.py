@@ -138,7 +138,7 @@ class SeriesFeed(_ScopedFeed):
 
 
 class ExpertFeed(_ScopedFeed):
-    url_name = "articles:expert_feed"
+    url_name = "authors:feed"
     model_queryset = Author.objects.active()
     lookup = "article_authors__author"
 

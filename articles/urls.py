@@ -33,11 +33,4 @@ urlpatterns = [
         public_page(feeds.atom(feeds.TagFeed)()),
         name="tag_feed_atom",
     ),
-    # Expert feeds live here, not in authors: authors never imports articles.
-    path("experts/<slug:slug>/feed/", public_page(feeds.ExpertFeed()), name="expert_feed"),
-    path(
-        "experts/<slug:slug>/feed/atom/",
-        public_page(feeds.atom(feeds.ExpertFeed)()),
-        name="expert_feed_atom",
-    ),
 ]

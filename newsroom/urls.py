@@ -32,7 +32,7 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("news-sitemap.xml", public_page(article_views.news_sitemap), name="news_sitemap"),
-    path("experts/", include("authors.urls")),
+    path("experts/", include("articles.expert_urls")),
     path("newsletters/", include("newsletter.urls")),
     path("", include("articles.urls")),
 ]

@@ -1,5 +1,6 @@
 from articles.views.article import ArticleDetailView
 from articles.views.discovery import news_sitemap, robots_txt
+from articles.views.experts import ExpertDetailView, ExpertListView
 from articles.views.pages import (
     HomeView,
     ProgramView,
@@ -10,6 +11,8 @@ from articles.views.search import search_view
 
 __all__ = [
     "ArticleDetailView",
+    "ExpertDetailView",
+    "ExpertListView",
     "HomeView",
     "ProgramView",
     "SeriesView",

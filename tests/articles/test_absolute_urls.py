@@ -55,11 +55,13 @@ def _links(body: str) -> list[str]:
     return [url for url in URL.findall(body) if not url.startswith(NOT_LINKS)]
 
 
+FEEDS = {"series": "articles:series_feed", "expert": "authors:feed", "tag": "articles:tag_feed"}
+
+
 def _feed_urls(content) -> list[str]:
     urls = [reverse("articles:feed"), reverse("articles:feed_atom")]
     for kind, slug in content.items():
-        urls += [reverse(f"articles:{kind}_feed", args=[slug])]
-        urls += [reverse(f"articles:{kind}_feed_atom", args=[slug])]
+        urls += [reverse(FEEDS[kind], args=[slug]), reverse(f"{FEEDS[kind]}_atom", args=[slug])]
     return urls
 
 

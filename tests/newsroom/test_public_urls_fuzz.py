@@ -79,6 +79,8 @@ def seed() -> dict[str, dict[str, list[str]]]:
     return {
         "sitemap_section": {"section": list(SITEMAPS)},
         "authors:detail": {"slug": [author.slug]},
+        "authors:feed": {"slug": [author.slug]},
+        "authors:feed_atom": {"slug": [author.slug]},
         "newsletter:confirm": {"token": [tokens.confirm_token(reader.uid, [newsletter.pk])]},
         "newsletter:preferences": {"token": [personal]},
         "newsletter:erase": {"token": [personal]},
@@ -94,8 +96,6 @@ def seed() -> dict[str, dict[str, list[str]]]:
         "articles:tag": {"slug": ["grids"]},
         "articles:tag_feed": {"slug": ["grids"]},
         "articles:tag_feed_atom": {"slug": ["grids"]},
-        "articles:expert_feed": {"slug": [author.slug]},
-        "articles:expert_feed_atom": {"slug": [author.slug]},
     }
 
 

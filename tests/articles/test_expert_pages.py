@@ -37,7 +37,7 @@ def test_profile_shows_links_programs_pieces_and_feeds(client):
     ]:
         assert expected in page
     assert "Draft piece" not in page
-    assert reverse("articles:expert_feed", args=[author.slug]) in page
+    assert reverse("authors:feed", args=[author.slug]) in page
 
 
 @pytest.mark.parametrize("count", [1, 10])

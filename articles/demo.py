@@ -1,8 +1,8 @@
 """Original demo content: a program, two series, fellows, 30+ published pieces, an admin.
 
 ``seed_articles`` is idempotent: running it again updates nothing that exists and
-adds nothing twice. The ``seed_demo`` command (in the newsletter app, which may
-import every app) calls it before seeding newsletters.
+adds nothing twice. ``manage.py seed_demo`` calls it, then sends ``demo_seeded``
+so the apps above this one (which it may not import) seed what builds on it.
 """
 
 import io
@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.files.base import ContentFile
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
@@ -20,6 +21,10 @@ from articles import demo_content as demo
 from articles import revisions
 from articles.models import Article, ArticleAuthor, Photo, Program, Series
 from authors.models import Author
+
+# Sent once the demo newsroom is committed, with ``series`` (the demo series),
+# ``stdout`` and ``style``; a receiver must be idempotent, as the command is.
+demo_seeded = Signal()
 
 DEMO_ADMIN = ("admin", "newsroom-demo")
 # Staff in the workflow's groups (articles/migrations/0005_workflow_roles.py).

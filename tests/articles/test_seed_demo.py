@@ -2,7 +2,7 @@ import io
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import call_command, get_commands
 
 from articles.models import Article, Photo, Series
 from authors.models import Author
@@ -39,6 +39,10 @@ def test_seed_demo_loads_a_realistic_newsroom_and_can_run_twice(client):
     assert get_user_model().objects.get(username="admin").is_superuser
     assert client.get("/").status_code == 200
     assert client.get(Article.objects.live().first().get_absolute_url()).status_code == 200
+
+
+def test_seed_demo_is_a_command_of_the_app_that_owns_the_demo_content():
+    assert get_commands()["seed_demo"] == "articles"
 
 
 def test_demo_pieces_do_not_claim_an_update(client):

@@ -3,7 +3,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from newsletter.management.commands.seed_demo import DEMO_SUBSCRIBERS
+from newsletter.demo import DEMO_SUBSCRIBERS
 from newsletter.models import Delivery, Edition, Newsletter, Subscriber, Subscription
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
 from articles import demo_content as demo
-from articles import revisions
+from articles import related, revisions
 from articles.models import Article, ArticleAuthor, Photo, Program, Series
 from authors.models import Author
 
@@ -76,6 +76,9 @@ def seed_articles(stdout, style=None) -> dict:
     series = {data["slug"]: _series(program, data) for data in demo.SERIES}
     fellows = [_fellow(program, *row) for row in demo.FELLOWS]
     created = sum(_article(index, row, series, fellows) for index, row in enumerate(demo.ARTICLES))
+    # Again once all exist: each piece's suggestions may be any of the others.
+    for article in Article.objects.filter(slug__in=[slugify(row[0]) for row in demo.ARTICLES]):
+        related.refresh(article)
     username, password = DEMO_ADMIN
     admin = _admin(username, password)
     staff = [(group, _staff(name, group, password)) for name, group in DEMO_STAFF]

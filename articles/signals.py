@@ -1,7 +1,8 @@
-"""Keep derived state current when content changes: the search index and the public page cache.
+"""Keep derived state current when content changes: the search index, a piece's
+"Further reading" suggestions and the public page cache.
 
 Signals rather than a process module because every path that saves content
-(admin, workflow, seed_demo, shell) must keep these in step, and neither
+(admin, workflow, seed_demo, shell) must keep these in step, and none
 changes what is stored about the content itself.
 """
 
@@ -12,6 +13,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from taggit.models import Tag, TaggedItem
 
+from articles import related
 from articles.models import Article, ArticleAuthor, Correction, Photo, Program, Series
 from articles.renditions import delete_files
 from articles.search import update_search_vector
@@ -29,6 +31,14 @@ def _index_article(sender, instance, raw=False, **kwargs):
 def _index_article_tags(sender, instance, action, **kwargs):
     if isinstance(instance, Article) and action in {"post_add", "post_remove", "post_clear"}:
         update_search_vector(instance.pk)
+
+
+@receiver(m2m_changed, sender=TaggedItem)
+def _choose_further_reading(sender, instance, action, **kwargs):
+    # Whichever path retags a piece (admin, shell, seed_demo), its suggestions
+    # follow its tags; a save through the admin or a publish chooses again too.
+    if isinstance(instance, Article) and action in {"post_add", "post_remove", "post_clear"}:
+        related.refresh(instance)
 
 
 @receiver(post_delete, sender=Photo)

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from articles import related
 from articles.models import (
     Article,
     ArticleEvent,
@@ -297,7 +298,10 @@ def publish(article: Article, by: User, at: datetime.datetime | None = None) -> 
     locked.status = Article.Status.PUBLISHED
     locked.published_at = when
     action = Action.SCHEDULED if at else Action.PUBLISHED
-    return _move(article, locked, by=by, action=action, from_state=before, publish_at=when)
+    _move(article, locked, by=by, action=action, from_state=before, publish_at=when)
+    # Chosen now, from what is live now, so the page has it from its first view.
+    related.refresh(locked)
+    return article
 
 
 @transaction.atomic

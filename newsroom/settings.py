@@ -382,8 +382,6 @@ PUBLIC_CDN_MAX_AGE = env_int("PUBLIC_CDN_MAX_AGE", 300)
 # Paths with no public page under them: the page cache does not look them up.
 PUBLIC_PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/healthz", MEDIA_URL, "/newsletters/", "/preview/"]
 
-# Seconds an article's "Further reading" choice is kept (articles.views.article).
-FURTHER_READING_CACHE_SECONDS = env_int("FURTHER_READING_CACHE_SECONDS", 60 * 60)
 # Seconds the rendered regions of an article page (header, body, byline,
 # topics) and listing pages' cards are kept per version of their piece
 # (newsroom.fragments): a page the page cache dropped after a change elsewhere
@@ -439,3 +437,6 @@ EDITING_DRAFT_MAX_BYTES = env_int("EDITING_DRAFT_MAX_BYTES", 1_000_000)
 # A draft nobody came back to (they saved elsewhere, or gave up) goes after this.
 EDITING_DRAFT_KEEP_DAYS = env_int("EDITING_DRAFT_KEEP_DAYS", 30)
 SCHEDULED_COMMANDS += [("prune_editing", 60 * 60)]
+# A piece published since enters the "Further reading" of the last month's
+# pieces (articles/related.py); older ones keep theirs until `--all`.
+SCHEDULED_COMMANDS += [("refresh_further_reading", 24 * 60 * 60)]

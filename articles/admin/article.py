@@ -5,7 +5,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from articles import revisions, workflow
+from articles import related, revisions, workflow
 from articles.admin.editing_views import ArticleEditingViews
 from articles.admin.merge import MergingForm, report_merge, save_merged_byline
 from articles.admin.photo import thumbnail
@@ -190,6 +190,8 @@ class ArticleAdmin(RichTextAdminMixin, ArticleEditingViews, ArticleWorkflowViews
             unseen = list(form.instance.further_reading.exclude(pk__in=visible))
         super().save_related(request, form, formsets, change)
         form.instance.further_reading.add(*unseen)
+        # With the tags and series just stored (articles.related).
+        related.refresh(form.instance)
         # After the byline and tags are stored, so the version holds all of it.
         # A panel button pressed on an unchanged form records none (panel_actions.py).
         note = self.revision_note(request, form, formsets)

@@ -1,4 +1,4 @@
-from articles.models.article import Article, ArticleAuthor, ArticleQuerySet
+from articles.models.article import Article, ArticleAuthor, ArticleQuerySet, SuggestedReading
 from articles.models.editing import ArticleDraft, EditingPresence
 from articles.models.photo import Photo, Rendition
 from articles.models.taxonomy import Program, Series
@@ -27,4 +27,5 @@ __all__ = [
     "Rendition",
     "Series",
     "State",
+    "SuggestedReading",
 ]

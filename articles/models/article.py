@@ -249,3 +249,32 @@ class ArticleAuthor(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.article}"
+
+
+class SuggestedReading(models.Model):
+    """One piece the site itself suggests under another, in order.
+
+    Chosen by ``articles.related`` when the piece is saved, published or
+    retagged, and daily for recent pieces (``refresh_further_reading``);
+    the page shows them after the hand-picked ``further_reading``, through
+    ``Article.objects.live()``, so one taken offline since drops out at once.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="suggestions")
+    suggestion = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            # Also the index the article page's lookup of its suggestions reads.
+            models.UniqueConstraint(
+                fields=["article", "position"], name="suggested_reading_position"
+            ),
+            models.UniqueConstraint(
+                fields=["article", "suggestion"], name="suggested_reading_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.suggestion} under {self.article}"

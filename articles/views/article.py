@@ -1,143 +1,41 @@
 """The article page: one piece, its further reading, and what is kept of it."""
 
-import time
-from collections.abc import Callable
 from datetime import UTC, timedelta
 from functools import cache as cache_once
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    IntegerField,
-    OuterRef,
-    Subquery,
-    Value,
-    When,
-    prefetch_related_objects,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import prefetch_related_objects
 from django.views.generic import DetailView
-from taggit.models import TaggedItem
 
+from articles import related
 from articles import structured_data as sd
 from articles.models import Article
 from articles.models.article import byline_prefetch
 from newsroom import fragments, kept_pages
 
-FURTHER_READING = 4
-# Further reading scores at most this many newest pieces per shared tag and for the series.
-CANDIDATES_PER_SOURCE = 100
 # A piece edited later than this after publication shows an "Updated" date.
 UPDATE_GRACE = timedelta(minutes=30)
 
 
 class FurtherReading:
-    """The pieces listed under "Further reading", chosen by ``pick_further_reading``.
+    """The pieces listed under "Further reading" (``articles.related``), read
+    from what is stored in one query.
 
-    The choice (a few ids, and when it is made again: ``seconds_left``) is kept
-    in the cache per version of the piece for ``FURTHER_READING_CACHE_SECONDS``:
-    scoring is two thirds of an article page's render, and a page re-renders
-    after every change anywhere on the site. ``versions`` are the chosen pieces
-    still live, with when each last changed, read fresh each time (one query,
-    no objects built), so one unpublished since drops out at once; one
-    published since may join the list when the choice expires. Calling it
-    gives the pieces themselves, read on first use: a page drawn from stored
-    parts never needs them.
-    ``tag_ids`` is called only to choose.
+    ``versions`` are those pieces with when each last changed, which name the
+    page's version together with the piece's own. Calling it gives the pieces
+    with their authors, read on first use: a page drawn from stored parts
+    never needs them.
     """
 
-    def __init__(
-        self, article: Article, tag_ids: Callable[[], list[int]], limit: int = FURTHER_READING
-    ):
-        timeout = settings.FURTHER_READING_CACHE_SECONDS
-        key = f"further-choice:{article.pk}:{article.updated_at.timestamp()}:{limit}"
-        found = cache.get(key) if timeout > 0 else None
-        self.pieces = None
-        if found is None:
-            self.pieces = pick_further_reading(article, tag_ids(), limit)
-            # When the choice is made again (a page kept with it must not outlive it).
-            self.expires = time.time() + timeout
-            if timeout > 0:
-                cache.set(key, ([piece.pk for piece in self.pieces], self.expires), timeout)
-            self.versions = [(piece.pk, piece.updated_at) for piece in self.pieces]
-            return
-        chosen, self.expires = found
-        if chosen:
-            live = Article.objects.live().filter(pk__in=chosen).values_list("pk", "updated_at")
-            changed = dict(live)
-            self.versions = [(pk, changed[pk]) for pk in chosen if pk in changed]
-        else:
-            self.versions = []
-
-    def seconds_left(self) -> int:
-        return int(self.expires - time.time())
+    def __init__(self, article: Article):
+        self.pieces = related.further_reading(article)
+        self.versions = [(piece.pk, piece.updated_at) for piece in self.pieces]
 
     def __call__(self) -> list:
-        if self.pieces is None:
-            ids = [pk for pk, _ in self.versions]
-            found = Article.objects.live().filter(pk__in=ids).for_listing() if ids else []
-            by_pk = {piece.pk: piece for piece in found}
-            self.pieces = [by_pk[pk] for pk in ids if pk in by_pk]
+        # Prefetching skips pieces whose authors are already read.
+        prefetch_related_objects(self.pieces, byline_prefetch())
         return self.pieces
-
-
-def pick_further_reading(article: Article, tag_ids: list[int], limit: int) -> list:
-    """Hand-picked live pieces first, then those sharing most tags, then the same series.
-
-    Only a bounded set is scored: the hand-picked pieces and the newest
-    ``CANDIDATES_PER_SOURCE`` live pieces of each of the piece's tags and of its
-    series (each an index-ordered ``LIMIT``), so a tag on a fifth of the archive
-    costs the same as a rare one. One query for the pieces and one for their
-    authors, however many there are.
-    """
-    picked = Article.further_reading.through.objects.filter(
-        from_article_id=article.pk, to_article_id=OuterRef("pk")
-    )
-    newest = Article.objects.live().exclude(pk=article.pk).order_by("-published_at", "-pk")
-    newest = newest.values("pk")
-    slices = [newest.filter(tags__id=tag_id) for tag_id in tag_ids]
-    if article.series_id:
-        slices.append(newest.filter(series_id=article.series_id))
-    # Each LIMITed slice sits inside its own IN: compound statements may not
-    # hold LIMIT directly on every backend (SQLite).
-    sources = [
-        Article.objects.filter(pk__in=s[:CANDIDATES_PER_SOURCE]).values("pk") for s in slices
-    ]
-    hand_picked = Article.further_reading.through.objects.filter(from_article_id=article.pk)
-    candidates = hand_picked.values("to_article_id").union(*sources, all=True)
-    shared_tags = (
-        TaggedItem.objects.filter(
-            content_type__app_label="articles",
-            content_type__model="article",
-            object_id=OuterRef("pk"),
-            tag_id__in=tag_ids,
-        )
-        .order_by()
-        .values("object_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return list(
-        Article.objects.live()
-        .exclude(pk=article.pk)
-        .filter(pk__in=candidates)
-        .annotate(
-            picked=Exists(picked),
-            shared=Coalesce(Subquery(shared_tags, output_field=IntegerField()), Value(0)),
-            same_series=Case(
-                When(series_id=article.series_id, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            ),
-        )
-        .for_listing()
-        .order_by("-picked", "-shared", "-same_series", "-published_at", "-pk")[:limit]
-    )
 
 
 def share_links(title: str, url: str) -> list[tuple[str, str]]:
@@ -188,7 +86,7 @@ class ArticleDetailView(DetailView):
                 identity=article_identity(self.object, versions),
                 depends=(self.object.slug, tuple(pk for pk, _ in versions)),
                 token=self.parts_token,
-                seconds=self.further.seconds_left(),
+                seconds=kept_pages.timeout(),
             )
         return response
 
@@ -308,7 +206,7 @@ def article_context(
         read_relations(article)  # the public view reads the piece's row alone
         prefetch_related_objects([article], *ARTICLE_PREFETCHES)
 
-    further = FurtherReading(article, lambda: [tag.pk for tag in tags()])
+    further = FurtherReading(article)
     parts = None
     if not preview:
         parts = fragments.Parts(

@@ -8,14 +8,13 @@ their cost does not grow with the archive; these tests pin what readers see.
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from articles import related
 from articles import search as search_engine
 from articles.models import Article
-from articles.views import article as article_view
 from newsroom import http_cache
 from tests.factories import make_article, make_author, make_series
 
@@ -62,7 +61,7 @@ def test_home_query_count_does_not_grow_with_series_or_pieces(
 
 
 def test_further_reading_scores_only_the_newest_pieces_per_tag(client, monkeypatch):
-    monkeypatch.setattr(article_view, "CANDIDATES_PER_SOURCE", 2)
+    monkeypatch.setattr(related, "CANDIDATES_PER_SOURCE", 2)
     article = make_article(tags=["grid"], published_at=_ago(0.5))
     picked = make_article(title="Old but picked", published_at=_ago(30))
     make_article(title="Older on the grid", tags=["grid"], published_at=_ago(20))
@@ -70,17 +69,19 @@ def test_further_reading_scores_only_the_newest_pieces_per_tag(client, monkeypat
     make_article(title="Grid 2", tags=["grid"], published_at=_ago(2))
     make_article(title="Grid draft", tags=["grid"], status=Article.Status.DRAFT)
     article.further_reading.add(picked)
+    related.refresh(article)
     further = client.get(article.get_absolute_url()).context["further"]()
     # The piece itself takes no slot; the older grid piece falls outside the newest two.
     assert [a.title for a in further] == ["Old but picked", "Grid 2", "Grid 3"]
 
 
 def test_further_reading_ranks_shared_tags_within_the_bound(client, monkeypatch):
-    monkeypatch.setattr(article_view, "CANDIDATES_PER_SOURCE", 2)
+    monkeypatch.setattr(related, "CANDIDATES_PER_SOURCE", 2)
     article = make_article(tags=["grid", "hydro"], published_at=_ago(0.5))
     make_article(title="Grid only", tags=["grid"], published_at=_ago(1))
     make_article(title="Both, older", tags=["grid", "hydro"], published_at=_ago(4))
     make_article(title="Hydro only", tags=["hydro"], published_at=_ago(2))
+    related.refresh(article)
     further = client.get(article.get_absolute_url()).context["further"]()
     assert [a.title for a in further] == ["Both, older", "Grid only", "Hydro only"]
 
@@ -132,38 +133,3 @@ def test_a_page_stored_under_an_older_state_is_not_served(client):
     Article.objects.filter(pk=article.pk).update(title="After")
     call_command("drop_public_cache")
     assert b"After" in client.get("/").content
-
-
-def test_further_reading_choice_is_kept_but_reads_only_live_pieces(client):
-    """The choice is cached per version of the piece; what is shown is read live each time."""
-    article = make_article(tags=["grid"], published_at=_ago(0.5))
-    leaving = make_article(title="Grid leaving", tags=["grid"], published_at=_ago(1))
-    make_article(title="Grid staying", tags=["grid"], published_at=_ago(2))
-    url = article.get_absolute_url()
-    assert [a.title for a in client.get(url).context["further"]()] == [
-        "Grid leaving",
-        "Grid staying",
-    ]
-    leaving.status = Article.Status.ARCHIVED
-    leaving.save()
-    make_article(title="Grid newcomer", tags=["grid"], published_at=_ago(0.2))
-    # Unpublished: gone at once. Published since: not until the choice is made again.
-    assert [a.title for a in client.get(url).context["further"]()] == ["Grid staying"]
-    article.dek = "Edited."
-    article.save()
-    assert [a.title for a in client.get(url).context["further"]()] == [
-        "Grid newcomer",
-        "Grid staying",
-    ]
-
-
-def test_further_reading_choice_expires(client, settings):
-    article = make_article(tags=["grid"], published_at=_ago(0.5))
-    url = article.get_absolute_url()
-    assert client.get(url).context["further"]() == []
-    make_article(title="Grid newcomer", tags=["grid"], published_at=_ago(0.2))
-    assert client.get(url).context["further"]() == []
-    with time_machine.travel(
-        timezone.now() + timedelta(seconds=settings.FURTHER_READING_CACHE_SECONDS + 1)
-    ):
-        assert [a.title for a in client.get(url).context["further"]()] == ["Grid newcomer"]

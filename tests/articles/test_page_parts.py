@@ -14,6 +14,7 @@ from django.urls import reverse
 from taggit.models import Tag
 
 from articles.models import Article
+from articles.related import refresh as refresh_further_reading
 from articles.workflow import add_correction
 from newsroom import fragments
 from tests.factories import (
@@ -180,6 +181,7 @@ def test_further_reading_is_kept_with_the_versions_of_its_pieces(
 ):
     related = make_article(title="Related one", tags=["trade"], authors=[make_author()])
     leaving = make_article(title="Related two", tags=["trade"])
+    refresh_further_reading(piece)
     page(client, piece)
     publish_another(django_capture_on_commit_callbacks)
     # cache state; the versions of the piece and of its further reading, in one

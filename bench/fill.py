@@ -43,6 +43,7 @@ from django.utils import timezone  # noqa: E402
 from django.utils.text import slugify  # noqa: E402
 from PIL import Image, ImageDraw  # noqa: E402
 
+from articles import related  # noqa: E402
 from articles.models import Article, Photo  # noqa: E402
 from bench.progress import Bar, step  # noqa: E402
 from bench.sql import (  # noqa: E402
@@ -350,6 +351,11 @@ def main(argv=None) -> None:
         done()
         if add_articles(cursor, args.articles, frame):
             fill_search_vectors(cursor)
+            # What the site stores on publish: each piece's "Further reading"
+            # suggestions (the same as `manage.py refresh_further_reading --all`).
+            done = step("further reading")
+            related.refresh_many(Article.objects.live() | Article.objects.scheduled())
+            done()
         if args.subscribers:
             add_subscribers(cursor, args.subscribers, ensure_newsletters(cursor, series[0]))
         done = step("analyze")

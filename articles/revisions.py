@@ -154,10 +154,18 @@ def restore(*, article: Article, by, revision: ArticleRevision) -> ArticleRevisi
     photo = data["lead_photo"] and Photo.objects.filter(pk=data["lead_photo"]["id"]).first()
     series = data["series"] and Series.objects.filter(pk=data["series"]["id"]).first()
     article.lead_photo, article.series = photo or None, series or None
+    # Snapshots older than these fields do not hold them: those keep today's values.
+    for name in ("seo_description", "canonical_url"):
+        if name in data:
+            setattr(article, name, data[name])
     article.full_clean(exclude=["slug"])
     article.save()
     set_byline(article=article, author_ids=[a["id"] for a in data["authors"]])
     article.tags.set(data["tags"])
+    if "further_reading" in data:
+        # A hand-picked piece deleted since is simply left out.
+        picked = Article.objects.filter(pk__in=[p["id"] for p in data["further_reading"]])
+        article.further_reading.set(picked)
     new = save_revision(article=article, by=by, note=f"Restored version {revision.number}")
     ArticleEvent.objects.create(
         article=article,

@@ -213,6 +213,23 @@ def test_versions_page_refuses_a_version_number_that_is_not_plain_digits(client,
     assert client.get(url, {"from": 1, "to": 2}).status_code == 200
 
 
+def test_restoring_a_version_brings_back_its_seo_description_and_further_reading(editor):
+    pick, later_pick = article_in_state("published"), article_in_state("published")
+    article = article_in_state("draft", seo_description="First description.")
+    article.further_reading.set([pick])
+    first = revisions.save_revision(article=article, by=editor)
+    article.seo_description = "Second description."
+    article.save()
+    article.further_reading.set([later_pick])
+    revisions.save_revision(article=article, by=editor)
+
+    revisions.restore(article=article, by=editor, revision=first)
+
+    article.refresh_from_db()
+    assert article.seo_description == "First description."
+    assert list(article.further_reading.all()) == [pick]
+
+
 def test_contributor_cannot_restore_a_piece_in_review(client, contributor, editor):
     article = article_in_state("draft", created_by=contributor, title="Before")
     revisions.save_revision(article=article, by=contributor)

@@ -21,7 +21,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.http import HttpResponseRedirect
@@ -30,6 +29,7 @@ from django.utils import timezone
 
 from articles import preview, workflow
 from articles.models import Article, Correction, PreviewLink
+from newsroom.admin_forms import posted_change_form_context
 from newsroom.site_url import absolute
 
 ACTION_FIELD = "_workflow"
@@ -202,32 +202,8 @@ class ArticlePanelActions:
         was typed, with the version it was opened at.
         """
         obj.version = request.article_form_sent[2]
-        fieldsets = self.get_fieldsets(request, obj)
-        admin_form = helpers.AdminForm(
-            form,
-            list(fieldsets),
-            self.get_prepopulated_fields(request, obj),
-            self.get_readonly_fields(request, obj),
-            model_admin=self,
-        )
-        inlines = [inline for _formset, inline in self.get_formsets_with_inlines(request, obj)]
-        inline_formsets = self.get_inline_formsets(request, formsets, inlines, obj)
-        media = self.media + admin_form.media
-        for inline_formset in inline_formsets:
-            media += inline_formset.media
         context = {
-            **self.admin_site.each_context(request),
-            "title": f"Change {self.opts.verbose_name}",
-            "subtitle": str(obj),
-            "adminform": admin_form,
-            "object_id": str(obj.pk),
-            "original": obj,
-            "is_popup": False,
-            "to_field": None,
-            "media": media,
-            "inline_admin_formsets": inline_formsets,
-            "errors": helpers.AdminErrorList(form, formsets),
-            "preserved_filters": self.get_preserved_filters(request),
+            **posted_change_form_context(self, request, obj, form, formsets),
             # What change_view passed down (presence, autosave, …), then the
             # panel as it stands with the typed values.
             **getattr(request, "change_form_context", {}),

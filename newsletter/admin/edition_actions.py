@@ -16,7 +16,6 @@ and the rules stay in ``newsletter.sending``.
 """
 
 from django.contrib import messages
-from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.shortcuts import get_object_or_404, redirect
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from newsletter import sending
 from newsletter.models import Edition
+from newsroom.admin_forms import posted_change_form_context
 
 ACTION_FIELD = "_edition_action"
 # The buttons' words, for messages that name the button pressed.
@@ -141,32 +141,8 @@ class EditionActions:
         sending panel shows the edition as stored, the form what was typed.
         """
         form, formsets = request.edition_form_sent
-        fieldsets = self.get_fieldsets(request, obj)
-        admin_form = helpers.AdminForm(
-            form,
-            list(fieldsets),
-            self.get_prepopulated_fields(request, obj),
-            self.get_readonly_fields(request, obj),
-            model_admin=self,
-        )
-        inlines = [inline for _formset, inline in self.get_formsets_with_inlines(request, obj)]
-        inline_formsets = self.get_inline_formsets(request, formsets, inlines, obj)
-        media = self.media + admin_form.media
-        for inline_formset in inline_formsets:
-            media += inline_formset.media
         context = {
-            **self.admin_site.each_context(request),
-            "title": f"Change {self.opts.verbose_name}",
-            "subtitle": str(obj),
-            "adminform": admin_form,
-            "object_id": str(obj.pk),
-            "original": obj,
-            "is_popup": False,
-            "to_field": None,
-            "media": media,
-            "inline_admin_formsets": inline_formsets,
-            "errors": helpers.AdminErrorList(form, formsets),
-            "preserved_filters": self.get_preserved_filters(request),
+            **posted_change_form_context(self, request, obj, form, formsets),
             **getattr(request, "change_form_context", {}),
             "action_refused": {"label": LABELS.get(action, action), "reasons": list(reasons)},
         }

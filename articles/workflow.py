@@ -4,7 +4,7 @@ Every transition checks the person's permission on the server, refuses a move
 the piece's state does not allow, and records one ``ArticleEvent``. The admin's
 buttons call exactly these functions and hold no rules of their own.
 
-Who may do what (DESIGN.md, "Contracts"):
+Who may do what (docs/architecture.md, "Contracts other code relies on"):
 - Contributors (``articles.change_article`` without ``publish_article``) write
   and submit their own drafts, and nothing else. Beyond them they see only
   what the public sees (``visible_pieces``) and change only photos that no

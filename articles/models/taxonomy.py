@@ -20,7 +20,7 @@ class Program(models.Model):
     linkedin_url = models.URLField("LinkedIn URL", blank=True)
     bluesky_handle = models.CharField("Bluesky handle", max_length=253, blank=True)
     # Declared here, not on Author: the articles app may know about authors,
-    # never the other way round (see DESIGN.md, "Layout").
+    # never the other way round (docs/architecture.md, "Layers").
     experts = models.ManyToManyField("authors.Author", blank=True, related_name="programs")
 
     class Meta:

@@ -29,7 +29,7 @@ EDITORIAL = {
 
 
 def expected(role, transition, state):
-    """("ok", new state) | ("denied", None) | ("invalid", None), as DESIGN.md describes."""
+    """("ok", new state) | ("denied", None) | ("invalid", None): docs/architecture.md, roles."""
     editorial = role in {"editor", "superuser"}
     owner_may = role == "contributor" and transition == "submit"
     if not (editorial or owner_may):

@@ -1,0 +1,138 @@
+"""With the Redis cache down, readers can still sign up.
+
+The cache fails open: a cache error is logged and the request goes on without
+it. Two real ways for Redis to be down, both against real sockets: nothing
+listens on the port (connection refused at once), and a server that accepts
+connections and never answers (each call waits out the 1 s socket timeout).
+``/healthz`` still reports the cache as failing.
+"""
+
+import socket
+import threading
+import time
+
+import pytest
+from django.core import mail
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.test import override_settings
+
+from newsletter.models import Subscription
+from tests.factories import make_newsletter
+
+pytestmark = pytest.mark.django_db
+
+# The production cache (newsroom/settings.py with REDIS_URL set), pointed elsewhere.
+TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+# Timeouts are 1 s a call: a request that takes this long is hanging.
+WITHIN_SECONDS = 10
+
+
+@pytest.fixture
+def closed_port():
+    """A Redis URL where nothing listens: connections are refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"redis://127.0.0.1:{port}/0"
+
+
+@pytest.fixture
+def silent_server():
+    """A Redis URL whose server accepts connections and never sends a byte."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.1)
+    held = []  # kept open so clients wait for an answer, not for a closed socket
+    stop = threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            held.append(connection)
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    stop.set()
+    thread.join()
+    for connection in held:
+        connection.close()
+    listener.close()
+
+
+@pytest.fixture(params=["closed_port", "silent_server"])
+def redis_down(request):
+    """The default cache is Redis at a dead address, and sessions are cached_db, as in production.
+
+    override_settings as a context manager (rather than the ``settings``
+    fixture) puts the working cache back when this fixture ends, before the
+    autouse ``_fresh_cache`` fixture clears it; its setting_changed signal
+    rebuilds Django's cache handler both ways.
+    """
+    url = request.getfixturevalue(request.param)
+    dead = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "newsroom",
+            "OPTIONS": TIMEOUTS,
+        }
+    }
+    engine = "django.contrib.sessions.backends.cached_db"
+    with override_settings(CACHES=dead, SESSION_ENGINE=engine):
+        assert isinstance(caches["default"], RedisCache)
+        assert caches["default"]._servers == [url]
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """A sign-up is finished by a task; here it runs in the request."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def stopwatch():
+    """Fails the test if its requests together took long enough to be hanging."""
+    started = time.monotonic()
+    yield
+    elapsed = time.monotonic() - started
+    assert elapsed < WITHIN_SECONDS, f"requests took {elapsed:.1f}s against a dead Redis"
+
+
+@pytest.fixture
+def briefing(db):
+    """Made while the cache works: saving content drops cached pages (not this test's subject)."""
+    return make_newsletter(name="Tuesday Briefing", slug="tuesday-briefing")
+
+
+def test_a_reader_can_sign_up(
+    client, briefing, redis_down, stopwatch, django_capture_on_commit_callbacks, caplog
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/newsletters/subscribe/",
+            {"email": "reader@example.org", "newsletters": [briefing.pk]},
+        )
+    assert response.status_code == 200
+    assert "Check your inbox" in response.text
+    subscription = Subscription.objects.get()
+    assert subscription.status == Subscription.Status.PENDING
+    assert subscription.subscriber.email == "reader@example.org"
+    [message] = mail.outbox
+    assert message.to == ["reader@example.org"]
+    # Both limits (per address of the reader, per mailbox) went uncounted, and said so.
+    warnings = [r for r in caplog.records if r.name == "newsletter.throttle"]
+    assert [r.levelname for r in warnings] == ["WARNING", "WARNING"]
+
+
+def test_healthz_names_the_cache(client, redis_down, stopwatch):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "failing"
+    assert body["checks"]["cache"]["ok"] is False
+    assert body["checks"]["database"]["ok"] is True

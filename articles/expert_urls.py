@@ -9,15 +9,16 @@ so the two never clash.
 from django.urls import path
 
 from articles import feeds
+from articles.page_tags import EXPERTS, feed_page
 from articles.views import ExpertDetailView, ExpertListView
-from newsroom.http_cache import public_page
+from newsroom.page_cache import public_page
 
 app_name = "authors"
 
 urlpatterns = [
-    path("", public_page(ExpertListView.as_view()), name="list"),
+    path("", public_page(ExpertListView.as_view(), tags=(EXPERTS,)), name="list"),
     path("<slug:slug>/", public_page(ExpertDetailView.as_view()), name="detail"),
     # Feeds: RSS at …/feed/, Atom at …/feed/atom/.
-    path("<slug:slug>/feed/", public_page(feeds.ExpertFeed()), name="feed"),
-    path("<slug:slug>/feed/atom/", public_page(feeds.atom(feeds.ExpertFeed)()), name="feed_atom"),
+    path("<slug:slug>/feed/", feed_page(feeds.ExpertFeed()), name="feed"),
+    path("<slug:slug>/feed/atom/", feed_page(feeds.atom(feeds.ExpertFeed)()), name="feed_atom"),
 ]

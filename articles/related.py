@@ -26,8 +26,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from taggit.models import TaggedItem
 
+from articles import page_tags
 from articles.models import Article, ArticleQuerySet, SuggestedReading
-from newsroom import http_cache
+from newsroom import page_cache
 
 # Pieces shown under an article.
 FURTHER_READING = 4
@@ -115,6 +116,7 @@ def refresh(article: Article) -> bool:
         SuggestedReading(article=article, suggestion_id=pk, position=position)
         for position, pk in enumerate(chosen)
     )
+    page_cache.drop(page_tags.of("article", article.pk))
     return True
 
 
@@ -129,8 +131,8 @@ def refresh_many(
     Reads ids by keyset in batches of ``BATCH`` (memory stays flat at any
     size of archive), each batch in its own transaction so a long run holds
     no lock for long. With ``dry_run`` nothing is written and ``changed``
-    counts what would change. Pages kept with the old choice are dropped once
-    at the end, as a piece's own save would: its version did not change.
+    counts what would change. Each piece whose choice changed has its page
+    dropped from the page cache (``refresh``).
     """
     seen = changed = 0
     last = 0
@@ -149,9 +151,6 @@ def refresh_many(
         last = batch[-1].pk
         if on_batch is not None:
             on_batch(seen, changed)
-    if changed and not dry_run:
-        http_cache.invalidate(parts=True)
-        transaction.on_commit(lambda: http_cache.invalidate(parts=True))
     return seen, changed
 
 

@@ -10,16 +10,15 @@ load: no query per picture.
 import hashlib
 import io
 import logging
-from functools import partial
 from pathlib import PurePath
 
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.tasks import task
 from PIL import Image
 
+from articles import page_tags
 from articles.models import Photo
-from newsroom import http_cache
+from newsroom import page_cache
 from newsroom.images.metadata import open_upright
 from newsroom.images.renditions import Spec, plan, render
 from newsroom.images.validation import FORMATS, CheckedImage
@@ -93,7 +92,7 @@ def generate_renditions(*, photo_id: int) -> bool:
         return False
     # The row was written with update() (no signal): pages cached since the
     # upload show the full-size original until they are dropped.
-    transaction.on_commit(partial(http_cache.invalidate, parts=True))
+    page_cache.drop(page_tags.of("photo", photo.pk))
     return True
 
 

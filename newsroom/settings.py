@@ -58,7 +58,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Serves anonymous readers' cached public pages before the rest runs.
-    "newsroom.http_cache.PublicPageCacheMiddleware",
+    "newsroom.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -133,8 +133,8 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
-    # Sessions read from the shared cache and survive its restarts in the database.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # Sessions stay in the database (Django's default), not the cache: staff
+    # can still sign in while Redis is down.
 else:
     # Without Redis, a cache in files that every process on this machine shares:
     # the web workers, the task worker and the scheduler. A per-process cache
@@ -375,22 +375,28 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # How long a confirmation link works.
 NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 7 * 24 * 60 * 60)
 
-# --- Public page cache (newsroom.http_cache) ----------------------------------
-# Seconds a rendered page is kept for anonymous readers; any content change
-# drops it sooner. Browsers recheck after PUBLIC_BROWSER_MAX_AGE (a cheap 304);
-# a CDN may keep a copy PUBLIC_CDN_MAX_AGE seconds.
+# --- Public page cache (newsroom.page_cache) ----------------------------------
+# Seconds a rendered page is kept for anonymous readers; a change to what it
+# shows drops it sooner (0: no page cache). Browsers recheck after
+# PUBLIC_BROWSER_MAX_AGE (a cheap 304); a CDN may keep a copy PUBLIC_CDN_MAX_AGE
+# seconds, or until a purge names one of its tags.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 600)
 PUBLIC_BROWSER_MAX_AGE = env_int("PUBLIC_BROWSER_MAX_AGE", 60)
 PUBLIC_CDN_MAX_AGE = env_int("PUBLIC_CDN_MAX_AGE", 300)
 # Paths with no public page under them: the page cache does not look them up.
 PUBLIC_PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/healthz", MEDIA_URL, "/newsletters/", "/preview/"]
-
-# Seconds the rendered regions of an article page (header, body, byline,
-# topics) and listing pages' cards are kept per version of their piece
-# (newsroom.fragments): a page the page cache dropped after a change elsewhere
-# renders again from them. An edit of the piece, its authors, series, photo or
-# tags, or a deploy, misses at once. 0: render them every time.
-PAGE_PARTS_CACHE_SECONDS = env_int("PAGE_PARTS_CACHE_SECONDS", 60 * 60)
+# Names this deploy in the page cache's keys (say, the commit being deployed);
+# empty: the installed version and the static files' manifest name it.
+RELEASE_ID = env_str("RELEASE_ID", "")
+# Tells a CDN in front which pages changed: "newsroom.page_cache.HTTPPurge"
+# sends each drop's tags to PAGE_CACHE_PURGE_URL; empty: no CDN to tell.
+PAGE_CACHE_PURGE_BACKEND = env_str(
+    "PAGE_CACHE_PURGE_BACKEND",
+    "newsroom.page_cache.HTTPPurge" if env_str("PAGE_CACHE_PURGE_URL", "") else "",
+)
+PAGE_CACHE_PURGE_URL = env_str("PAGE_CACHE_PURGE_URL", "")
+PAGE_CACHE_PURGE_METHOD = env_str("PAGE_CACHE_PURGE_METHOD", "POST")
+PAGE_CACHE_PURGE_TOKEN = env_str("PAGE_CACHE_PURGE_TOKEN", "")
 
 # --- Image renditions (issue 4) --------------------------------------------
 # Widths (px) of the whole-picture renditions and of the 16:9 card crops, each

@@ -5,8 +5,9 @@ from django.urls import include, path
 
 from articles import sitemaps
 from articles import views as article_views
+from articles.page_tags import sitemap_page
 from newsroom.health import healthz
-from newsroom.http_cache import public_page
+from newsroom.page_cache import public_page
 from newsroom.views import media
 
 admin.site.site_header = f"{settings.SITE_NAME} — staff"
@@ -21,17 +22,17 @@ urlpatterns = [
     # An index, so each section can page past the 50,000-URL limit of one file.
     path(
         "sitemap.xml",
-        public_page(sitemaps.index),
+        sitemap_page(sitemaps.index),
         {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "sitemap_section"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        public_page(sitemap_views.sitemap),
+        sitemap_page(sitemap_views.sitemap),
         {"sitemaps": sitemaps.SITEMAPS},
         name="sitemap_section",
     ),
-    path("news-sitemap.xml", public_page(article_views.news_sitemap), name="news_sitemap"),
+    path("news-sitemap.xml", sitemap_page(article_views.news_sitemap), name="news_sitemap"),
     path("experts/", include("articles.expert_urls")),
     path("newsletters/", include("newsletter.urls")),
     path("", include("articles.urls")),

@@ -1,41 +1,19 @@
-"""The article page: one piece, its further reading, and what is kept of it."""
+"""The article page: one piece and its further reading."""
 
-from datetime import UTC, timedelta
-from functools import cache as cache_once
+from datetime import timedelta
 from urllib.parse import urlencode
 
-from django.db import connection
 from django.db.models import prefetch_related_objects
 from django.views.generic import DetailView
 
-from articles import related
+from articles import page_tags, related
 from articles import structured_data as sd
 from articles.models import Article
 from articles.models.article import byline_prefetch
-from newsroom import fragments, kept_pages
+from newsroom import page_cache
 
 # A piece edited later than this after publication shows an "Updated" date.
 UPDATE_GRACE = timedelta(minutes=30)
-
-
-class FurtherReading:
-    """The pieces listed under "Further reading" (``articles.related``), read
-    from what is stored in one query.
-
-    ``versions`` are those pieces with when each last changed, which name the
-    page's version together with the piece's own. Calling it gives the pieces
-    with their authors, read on first use: a page drawn from stored parts
-    never needs them.
-    """
-
-    def __init__(self, article: Article):
-        self.pieces = related.further_reading(article)
-        self.versions = [(piece.pk, piece.updated_at) for piece in self.pieces]
-
-    def __call__(self) -> list:
-        # Prefetching skips pieces whose authors are already read.
-        prefetch_related_objects(self.pieces, byline_prefetch())
-        return self.pieces
 
 
 def share_links(title: str, url: str) -> list[tuple[str, str]]:
@@ -50,114 +28,37 @@ def share_links(title: str, url: str) -> list[tuple[str, str]]:
 
 
 class ArticleDetailView(DetailView):
-    """One piece. For anonymous readers the whole page is kept (``newsroom.kept_pages``)
-    with the versions of the piece and of its further reading: when a change
-    elsewhere drops the page cache, one query checks those versions and the
-    stored page answers, before this view is reached. Rendering keeps the
-    page's regions too (``article_context``, under the same versions), for
-    signed-in staff and for a deploy that changes only the static files; its
-    series, program and photo show only inside the regions, so they are read
-    only when one has to render."""
+    """One live piece, tagged with everything it shows (``articles.page_tags``)."""
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
     def get_queryset(self):
-        return Article.objects.live()
-
-    def get_object(self, queryset=None):
-        # Before the row, and the series and photo a region reads: the token guards them.
-        self.parts_token = fragments.shared_token(self.request)
-        return super().get_object(queryset)
+        return Article.objects.live().select_related("series__program", "lead_photo")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context |= article_context(self.object, parts_token=self.parts_token)
-        self.parts, self.further = context["parts"], context["further"]
+        article = self.object
+        prefetch_related_objects([article], *ARTICLE_PREFETCHES)
+        context |= article_context(article)
+        page_cache.tag(
+            self.request,
+            *page_tags.card(article),
+            *(page_tags.of("tag", tag.pk) for tag in context["tags"]),
+            *page_tags.cards(context["further"]),
+        )
+        if article.series and article.series.program_id:  # the footer's mission
+            page_cache.tag(self.request, page_tags.of("program", article.series.program_id))
+        # A hand-picked piece that is scheduled joins "Further reading" when it goes live.
+        picked = Article.further_reading.through.objects.filter(from_article_id=article.pk)
+        page_cache.expire_at(
+            self.request, page_tags.next_go_live(pk__in=picked.values("to_article_id"))
+        )
         return context
 
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        response.add_post_render_callback(self.parts.save)
-        if getattr(self.request, "public_page_state", None) is not None:  # anonymous
-            versions = self.further.versions
-            response.keep = kept_pages.Keep(
-                kind="article",
-                identity=article_identity(self.object, versions),
-                depends=(self.object.slug, tuple(pk for pk, _ in versions)),
-                token=self.parts_token,
-                seconds=kept_pages.timeout(),
-            )
-        return response
 
-
-# What the article page's regions show besides the row itself.
+# What the article page shows besides the row, its series, program and photo.
 ARTICLE_PREFETCHES = (byline_prefetch(), "tags")
-
-
-def read_relations(article: Article) -> None:
-    """Give a piece read on its own its series (with its program) and lead
-    photo, in one query: what its regions show besides the row."""
-    related = Article.objects.select_related("series__program", "lead_photo").get(pk=article.pk)
-    article.series, article.lead_photo = related.series, related.lead_photo
-
-
-def _stamp(moment) -> str:
-    if moment is None:
-        return "-"
-    if moment.tzinfo is None:  # read off a cursor of SQLite, which stores UTC without a zone
-        moment = moment.replace(tzinfo=UTC)
-    return moment.isoformat()
-
-
-# The columns ``current_identity`` reads.
-IDENTITY_FIELDS = ("id", "slug", "updated_at", "last_updated", "published_at")
-
-
-def article_identity(article: Article, further_versions: list) -> tuple:
-    """What names the version of an article page: the piece's and its further reading's."""
-    moments = (article.updated_at, article.last_updated, article.published_at)
-    return identity_of(article.pk, moments, further_versions)
-
-
-def identity_of(piece_pk: int, moments: tuple, further_versions: list) -> tuple:
-    return (
-        piece_pk,
-        *(_stamp(moment) for moment in moments),
-        *(f"{pk}@{_stamp(moment)}" for pk, moment in further_versions),
-    )
-
-
-def current_identity(slug: str, further_ids: list[int]) -> tuple | None:
-    """``article_identity`` now of the piece at ``slug`` with ``further_ids``, in one
-    query; None if no piece has the slug.
-
-    Only ever compared with the identity of a page rendered while the piece and
-    those ids were live, so it need not ask ``live()`` again: a piece leaves it
-    only by a save (new ``updated_at``) or a deletion (gone from the list), and
-    time alone never takes a piece offline. Plain SQL with the model's names on
-    a cursor: building the same query with the ORM cost three times the query
-    itself, and making model instances of the rows as much again, the bulk of
-    a page-cache miss.
-    """
-    quote, meta = connection.ops.quote_name, Article._meta
-    pk, slug_column = (quote(meta.get_field(name).column) for name in ("id", "slug"))
-    columns = ", ".join(quote(meta.get_field(name).column) for name in IDENTITY_FIELDS)
-    ids = ", ".join(["%s"] * len(further_ids))
-    sql = f"SELECT {columns} FROM {quote(meta.db_table)} WHERE {slug_column} = %s"
-    if further_ids:
-        sql += f" OR {pk} IN ({ids})"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [slug, *further_ids])
-        rows = [dict(zip(IDENTITY_FIELDS, row, strict=True)) for row in cursor.fetchall()]
-    piece = next((row for row in rows if row["slug"] == slug), None)
-    if piece is None:
-        return None
-    changed = {row["id"]: row["updated_at"] for row in rows}
-    moments = (piece["updated_at"], piece["last_updated"], piece["published_at"])
-    return identity_of(
-        piece["id"], moments, [(pk, changed[pk]) for pk in further_ids if pk in changed]
-    )
 
 
 def displayed_update(article: Article):
@@ -174,50 +75,20 @@ def displayed_update(article: Article):
     return max(moments) if moments else None
 
 
-def article_context(
-    article: Article, *, preview: bool = False, parts_token: str | None = None
-) -> dict:
-    """Everything the article template shows besides the article itself.
+def article_context(article: Article, *, preview: bool = False) -> dict:
+    """Everything the article template shows besides the article itself, for a
+    piece read with its series, program, photo and ``ARTICLE_PREFETCHES``.
 
     Shared by the public page and the staff preview, so a preview is the page.
-    The public page's regions are kept rendered (``parts``, see
-    ``newsroom.fragments``, with the shared token read before the piece) under
-    the versions of the piece and of its further reading; authors, tags,
-    corrections, the further reading's cards and the JSON-LD are read or
-    worked out only when a region showing them renders.
     Corrections are queried only for pieces that have one (``last_updated``).
     """
-
-    @cache_once
-    def tags():
-        # Prefetched, so the authors' prefetch (``ARTICLE_PREFETCHES``) skips them.
-        prefetch_related_objects([article], "tags")
-        return list(article.tags.all())
-
-    @cache_once
-    def corrections():
-        return list(article.corrections.all()) if article.last_updated else []
-
-    @cache_once
-    def image():
-        return sd.social_image(article)
-
-    def prepare():
-        read_relations(article)  # the public view reads the piece's row alone
-        prefetch_related_objects([article], *ARTICLE_PREFETCHES)
-
-    further = FurtherReading(article)
-    parts = None
-    if not preview:
-        parts = fragments.Parts(
-            "article",
-            *article_identity(article, further.versions),
-            token=parts_token or fragments.shared_token(),
-            prepare=prepare,
-        )
+    further = related.further_reading(article)
+    prefetch_related_objects(further, byline_prefetch())
+    tags = list(article.tags.all())
+    corrections = list(article.corrections.all()) if article.last_updated else []
+    image = sd.social_image(article)
     canonical = sd.canonical_url(article)
     context = {
-        "parts": parts,
         "tags": tags,
         "corrections": corrections,
         "further": further,
@@ -227,15 +98,11 @@ def article_context(
         "share_links": share_links(article.title, canonical),
         "preview": preview,
     }
-    if parts is not None:
-
-        def structured_data():
-            crumbs = (
-                [(article.series.name, article.series.get_absolute_url())] if article.series else []
-            )
-            crumbs.append((article.title, article.get_absolute_url()))
-            news = sd.news_article(article, tags=tags(), image=image(), corrections=corrections())
-            return [sd.json_ld(news), sd.json_ld(sd.breadcrumbs(*crumbs))]
-
-        context["structured_data"] = lambda: parts.value("structured_data", structured_data)
+    if not preview:
+        crumbs = (
+            [(article.series.name, article.series.get_absolute_url())] if article.series else []
+        )
+        crumbs.append((article.title, article.get_absolute_url()))
+        news = sd.news_article(article, tags=tags, image=image, corrections=corrections)
+        context["structured_data"] = [sd.json_ld(news), sd.json_ld(sd.breadcrumbs(*crumbs))]
     return context

@@ -8,10 +8,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import ListView
 
+from articles import page_tags
 from articles import structured_data as sd
 from articles.models import Program
 from authors.models import Author
-from newsroom import fragments, params
+from newsroom import page_cache, params
 from newsroom.pagination import WindowPaginationMixin
 
 
@@ -35,7 +36,7 @@ class ExpertListView(WindowPaginationMixin, ListView):
         )
 
 
-class ExpertDetailView(fragments.CardPartsMixin, WindowPaginationMixin, ListView):
+class ExpertDetailView(WindowPaginationMixin, ListView):
     """An expert's profile with their live pieces, newest first."""
 
     template_name = "articles/expert_detail.html"
@@ -50,6 +51,14 @@ class ExpertDetailView(fragments.CardPartsMixin, WindowPaginationMixin, ListView
     def get_context_data(self, **kwargs):
         context = super().get_context_data(author=self.author, **kwargs)
         context["programs"] = list(self.author.programs.all())
+        page_cache.tag(
+            self.request,
+            page_tags.of("author", self.author.pk),
+            page_tags.pieces_of("author", self.author.pk),
+            *(page_tags.of("program", program.pk) for program in context["programs"]),
+            *page_tags.cards(context["articles"]),
+        )
+        page_cache.expire_at(self.request, page_tags.next_go_live(authors=self.author))
         context["feed_url"] = reverse("authors:feed", args=[self.author.slug])
         context["atom_url"] = reverse("authors:feed_atom", args=[self.author.slug])
         context["structured_data"] = [

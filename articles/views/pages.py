@@ -10,9 +10,10 @@ from django.urls import reverse
 from django.views.generic import ListView
 from taggit.models import Tag
 
+from articles import page_tags
 from articles import structured_data as sd
 from articles.models import Article, Program, Series
-from newsroom import fragments
+from newsroom import page_cache
 from newsroom.pagination import WindowPaginationMixin
 
 PAGE_SIZE = 20
@@ -42,7 +43,7 @@ def series_sections(per_series: int = PER_SERIES) -> list[dict]:
     return list(sections.values())
 
 
-class HomeView(fragments.CardPartsMixin, WindowPaginationMixin, ListView):
+class HomeView(WindowPaginationMixin, ListView):
     """The front page: a featured piece, the latest, a section per series; later pages list only."""
 
     template_name = "articles/home.html"
@@ -56,22 +57,21 @@ class HomeView(fragments.CardPartsMixin, WindowPaginationMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         articles = context["articles"]
+        shown = list(articles)
         if context["page_obj"].number == 1 and articles:
             context["featured"], context["articles"] = articles[0], articles[1:]
             context["sections"] = series_sections()
+            shown += [piece for section in context["sections"] for piece in section["articles"]]
+        page_cache.tag(self.request, page_tags.HOME, page_tags.LATEST, *page_tags.cards(shown))
+        page_cache.expire_at(self.request, page_tags.next_go_live())
         return context
 
-    def pieces_shown(self, context) -> list:
-        featured = [context["featured"]] if context.get("featured") else []
-        sections = context.get("sections", [])
-        return [*featured, *context["articles"], *(p for s in sections for p in s["articles"])]
 
-
-class _ArticleListView(fragments.CardPartsMixin, WindowPaginationMixin, ListView):
+class _ArticleListView(WindowPaginationMixin, ListView):
     """Live pieces belonging to one object (series, program, tag), newest first.
 
-    Subclasses name where the object comes from, how articles point at it, and
-    its feed.
+    Subclasses name where the object comes from, how articles point at it,
+    its feed, and its kind in the page cache's tags.
     """
 
     context_object_name = "articles"
@@ -82,6 +82,7 @@ class _ArticleListView(fragments.CardPartsMixin, WindowPaginationMixin, ListView
     article_lookup = ""
     feed_name = ""
     section = ""
+    kind = ""
 
     def get_object(self):
         return get_object_or_404(self.object_queryset, slug=self.kwargs["slug"])
@@ -95,6 +96,14 @@ class _ArticleListView(fragments.CardPartsMixin, WindowPaginationMixin, ListView
         context = super().get_context_data(object=self.object, section=self.section, **kwargs)
         url = self.request.path
         context["structured_data"] = [sd.json_ld(sd.breadcrumbs((self.object.name, url)))]
+        page_cache.tag(
+            self.request,
+            page_tags.of(self.kind, self.object.pk),
+            page_tags.pieces_of(self.kind, self.object.pk),
+            *page_tags.cards(context["articles"]),
+        )
+        lookup = {self.article_lookup: self.object}
+        page_cache.expire_at(self.request, page_tags.next_go_live(**lookup))
         if self.feed_name:
             context["feed_url"] = reverse(f"articles:{self.feed_name}", args=[self.object.slug])
             context["atom_url"] = reverse(
@@ -108,16 +117,21 @@ class SeriesView(_ArticleListView):
     article_lookup = "series"
     feed_name = "series_feed"
     section = "Series"
+    kind = "series"
 
 
 class ProgramView(_ArticleListView):
     object_queryset = Program.objects.all()
     article_lookup = "series__program"
     section = "Program"
+    kind = "program"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["program_series"] = list(self.object.series.all())
+        page_cache.tag(
+            self.request, *(page_tags.of("series", s.pk) for s in context["program_series"])
+        )
         return context
 
 
@@ -126,6 +140,7 @@ class TagView(_ArticleListView):
     article_lookup = "tags"
     feed_name = "tag_feed"
     section = "Topic"
+    kind = "tag"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,4 +1,4 @@
-"""With the Redis cache down, readers can still sign up.
+"""With the Redis cache down, readers still read and sign up, and staff still sign in.
 
 The cache fails open: a cache error is logged and the request goes on without
 it. Two real ways for Redis to be down, both against real sockets: nothing
@@ -18,7 +18,8 @@ from django.core.cache.backends.redis import RedisCache
 from django.test import override_settings
 
 from newsletter.models import Subscription
-from tests.factories import make_newsletter
+from newsroom import page_cache
+from tests.factories import make_article, make_newsletter
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +66,7 @@ def silent_server():
 
 @pytest.fixture(params=["closed_port", "silent_server"])
 def redis_down(request):
-    """The default cache is Redis at a dead address, and sessions are cached_db, as in production.
+    """The default cache and the page cache are Redis at a dead address, as in production.
 
     override_settings as a context manager (rather than the ``settings``
     fixture) puts the working cache back when this fixture ends, before the
@@ -81,11 +82,11 @@ def redis_down(request):
             "OPTIONS": TIMEOUTS,
         }
     }
-    engine = "django.contrib.sessions.backends.cached_db"
-    with override_settings(CACHES=dead, SESSION_ENGINE=engine):
+    with override_settings(CACHES=dead, REDIS_URL=url):
         assert isinstance(caches["default"], RedisCache)
         assert caches["default"]._servers == [url]
         yield
+    page_cache._Outage.until = 0  # the next test's cache works from its first request
 
 
 @pytest.fixture(autouse=True)
@@ -136,3 +137,23 @@ def test_healthz_names_the_cache(client, redis_down, stopwatch):
     assert body["status"] == "failing"
     assert body["checks"]["cache"]["ok"] is False
     assert body["checks"]["database"]["ok"] is True
+
+
+def test_public_pages_render_uncached(client, redis_down, stopwatch, caplog):
+    make_article(title="Still readable")
+    for _ in range(3):
+        response = client.get("/")
+        assert response.status_code == 200
+        assert "Still readable" in response.text
+    # Logged once for the outage, not once per request.
+    warnings = [r for r in caplog.records if r.name == "newsroom.page_cache"]
+    assert len(warnings) == 1
+
+
+def test_staff_can_log_in_to_the_admin(client, superuser, redis_down, stopwatch):
+    response = client.post(
+        "/admin/login/", {"username": "chief", "password": "pw-chief-123", "next": "/admin/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert client.get("/admin/").status_code == 200

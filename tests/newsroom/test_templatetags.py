@@ -22,18 +22,3 @@ def test_with_article_picks_a_or_an(phrase, expected):
 def test_isodate_is_whole_seconds_in_utc():
     moment = datetime(2026, 11, 25, 13, 52, 46, 646956, tzinfo=UTC)
     assert isodate(moment) == "2026-11-25T13:52:46Z"
-
-
-def test_url_once_follows_the_script_prefix_the_site_is_served_under():
-    from django.template import Context, Template
-    from django.urls import get_script_prefix, set_script_prefix
-
-    link = Template('{% load newsroom %}<a href="{% url_once "articles:search" %}">')
-    served_at = get_script_prefix()
-    try:
-        assert link.render(Context()) == '<a href="/search/">'
-        set_script_prefix("/newsroom/")
-        assert link.render(Context()) == '<a href="/newsroom/search/">'
-    finally:
-        set_script_prefix(served_at)
-    assert link.render(Context()) == '<a href="/search/">'

@@ -1,17 +1,18 @@
-"""Forget every cached public page and every kept page part.
+"""Forget every cached public page.
 
-The signals do this on every save through Django. Run it after changing
-content behind their back: SQL by hand, ``QuerySet.update()`` in a shell.
+The signals drop exactly the pages a change shows on every save through
+Django. Run this after changing content behind their back: SQL by hand,
+``QuerySet.update()`` in a shell.
 """
 
 from django.core.management.base import BaseCommand
 
-from newsroom import http_cache
+from newsroom import page_cache
 
 
 class Command(BaseCommand):
-    help = "Forget every cached public page and kept page part (after editing rows by hand)."
+    help = "Forget every cached public page (after editing rows by hand)."
 
     def handle(self, *args, **options):
-        http_cache.invalidate(parts=True)
-        self.stdout.write("Dropped the public page cache and the kept page parts.")
+        page_cache.clear()
+        self.stdout.write("Dropped the public page cache.")

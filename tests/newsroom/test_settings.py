@@ -69,6 +69,7 @@ def test_production_mode_passes_check_deploy_but_for_the_documented_ckeditor_war
         DEBUG="false",
         SECRET_KEY="x" * 64 + "-a-long-random-production-secret",
         SITE_URL="https://news.example.org",
+        RELEASE_ID="4f2a9c1",
     )
     assert result.returncode == 0, result.stderr
     output = result.stdout + result.stderr
@@ -76,6 +77,20 @@ def test_production_mode_passes_check_deploy_but_for_the_documented_ckeditor_war
     # Nothing else: every other deploy warning is fixed, not silenced by accident.
     assert "security.W" not in output
     assert "1 issue" in output
+
+
+def test_check_deploy_asks_for_a_release_id_the_page_cache_can_name_deploys_by():
+    result = _manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "ERROR",
+        DEBUG="false",
+        SECRET_KEY="x" * 64 + "-a-long-random-production-secret",
+        SITE_URL="https://news.example.org",
+        RELEASE_ID="",
+    )
+    assert "newsroom.W001" in result.stdout + result.stderr
 
 
 def test_rq_task_backend_needs_redis_url():

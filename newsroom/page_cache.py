@@ -137,9 +137,11 @@ class RedisPages:
     return counter
     """
 
-    def __init__(self, url: str, prefix: str):
+    def __init__(self, url: str, key_prefix: str):
         self.client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
-        self.prefix = f"{prefix}:pages"
+        # The cache's KEY_PREFIX, as Django's own keys on this Redis carry it.
+        self.key_prefix = f"{key_prefix}:" if key_prefix else ""
+        self.prefix = f"{self.key_prefix}pages"
         self.counter = f"{self.prefix}:drops"
         self._store = self.client.register_script(self.STORE)
         self._drop = self.client.register_script(self.DROP)
@@ -150,12 +152,13 @@ class RedisPages:
         ]
 
     def lookup(self, key: str):
-        page, counter = self.client.mget([key, self.counter])
+        page, counter = self.client.mget([self.key_prefix + key, self.counter])
         return (pickle.loads(page) if page is not None else None), int(counter or 0)
 
     def store(self, key: str, page, tags: list[str], seconds: int, seen) -> None:
         sets, marks = self._tag_keys(tags)
-        self._store(keys=[key, *sets, *marks], args=[pickle.dumps(page), seconds, seen, len(tags)])
+        keys = [self.key_prefix + key, *sets, *marks]
+        self._store(keys=keys, args=[pickle.dumps(page), seconds, seen, len(tags)])
 
     def drop(self, tags: list[str]) -> None:
         sets, marks = self._tag_keys(tags)
@@ -322,11 +325,11 @@ def _is_tracking(name: str) -> bool:
 
 
 def page_key(request) -> str:
+    """The page's address (tracking parameters aside) under this release."""
     pairs = [part for part in request.META.get("QUERY_STRING", "").split("&") if part]
     kept = sorted(part for part in pairs if not _is_tracking(part.split("=", 1)[0]))
     address = request.path + ("?" + "&".join(kept) if kept else "")
-    digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"{settings.CACHES['default'].get('KEY_PREFIX', '')}:pages:{release()}:{digest}"
+    return f"pages:{release()}:{hashlib.sha256(address.encode()).hexdigest()}"
 
 
 def _is_anonymous(request) -> bool:

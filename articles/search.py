@@ -24,8 +24,8 @@ from newsroom import params
 CONFIG = "english"
 # PostgreSQL ranks at most this many of the newest matching pieces; a query
 # matching more shows the best of the newest (narrow it to reach older ones):
-# 25 pages of results. Ranking reads each match's vector; 1,000 took 7 ms of a
-# 44 ms search at 100,000 pieces.
+# 25 pages of results. Ranking reads each match's vector, so this bound keeps
+# the ranking's cost the same however many pieces match.
 RANKED_MATCHES = 500
 
 
@@ -196,10 +196,10 @@ def search(text: str, *, series: str = "", expert: str = ""):
     query = _query(text)
     # Rank only the newest RANKED_MATCHES matches: they come newest first off
     # the live-listing index, so a word in most pieces costs the same as a rare
-    # one (ranking every match of a common word took ~900 ms at 100,000 pieces).
+    # one (ranking every match of a common word grows with the archive).
     # Quoted phrases also need their word pairs: a phrase of words that are
-    # each in most pieces is then checked only where its pairs are (20 ms, not
-    # 380, for one of two words each in 92% of 100,000 pieces).
+    # each in most pieces is then checked only where its pairs are, so its cost
+    # follows the pieces holding the pairs, not those holding each word.
     matches = queryset.filter(search_vector=query).filter(_phrase_pairs(text))
     matches = matches.order_by("-published_at", "-pk")
     return (

@@ -1,9 +1,9 @@
 """Search result snippets: a passage or two of the body with the query's words marked.
 
-They are cut in Python from the body each result row already carries. On
-PostgreSQL this replaced ``ts_headline``, which parsed every result's text in
-the database: 22 of a search's 47 ms at 100,000 pieces, and a second query for
-results whose match lay past the opening. Here a word is the query's when its
+They are cut in Python from the body each result row already carries, so
+they cost no query. PostgreSQL's ``ts_headline`` would parse every result's
+text again in the database on each search, and reaching a match past the
+opening would take a second query. Here a word is the query's when its
 Snowball English stem (PyStemmer, the stemmer PostgreSQL's ``english``
 configuration runs) is one of the query's lexemes, as PostgreSQL read them
 (``querytree``: stop words and negated words dropped). On SQLite, where search

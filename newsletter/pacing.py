@@ -19,7 +19,7 @@ class Pacer:
     Simple rather than smooth: up to ``rate`` messages may go in a burst at
     the start of a second (so up to 2 x rate across one second's boundary),
     and machines' clocks are assumed NTP-synchronised. With the local-memory
-    cache (no Redis) the counter is per process, as the limit was before.
+    cache (no Redis) the counter is per process: each process gets ``rate``.
     If the cache fails, each worker falls back to pacing itself at ``rate``.
     """
 

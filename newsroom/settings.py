@@ -138,9 +138,9 @@ if REDIS_URL:
 else:
     # Without Redis, a cache in files that every process on this machine shares:
     # the web workers, the task worker and the scheduler. A per-process cache
-    # kept serving, from one web worker, a page or page part another process
-    # had dropped (an edit saved through the other worker, renditions made by
-    # the task worker).
+    # would keep serving, from one web worker, a page another process had
+    # dropped (an edit saved through the other worker, renditions made by the
+    # task worker).
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -398,7 +398,7 @@ PAGE_CACHE_PURGE_URL = env_str("PAGE_CACHE_PURGE_URL", "")
 PAGE_CACHE_PURGE_METHOD = env_str("PAGE_CACHE_PURGE_METHOD", "POST")
 PAGE_CACHE_PURGE_TOKEN = env_str("PAGE_CACHE_PURGE_TOKEN", "")
 
-# --- Image renditions (issue 4) --------------------------------------------
+# --- Image renditions ------------------------------------------------------
 # Widths (px) of the whole-picture renditions and of the 16:9 card crops, each
 # in WebP and JPEG, never upscaled; the social crop is what og:image uses.
 IMAGE_RENDITION_WIDTHS = [400, 800, 1200, 1600]

@@ -25,7 +25,8 @@ def series_sections(per_series: int = PER_SERIES) -> list[dict]:
 
     Each series' k-th newest live piece is one ``LIMIT 1 OFFSET k`` probe of the
     ``article_series_listing`` index, so the cost follows the number of series,
-    not the number of pieces (ranking every live piece took 358 ms at 100,000).
+    not the number of pieces: ranking every live piece grows with the archive,
+    while probing the index per series costs the same at any size.
     """
     newest = (
         Article.objects.live()

@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 
 from articles import workflow
 from articles.models import Article, PreviewLink, State
-from articles.views.article import ARTICLE_PREFETCHES, article_context
+from articles.views.article import article_context
 
 LINK_LIFETIME = timedelta(days=7)
 SALT = "articles.preview"
@@ -80,9 +80,7 @@ def link_from_token(token: str) -> PreviewLink | None:
 
 
 def preview_queryset():
-    return Article.objects.select_related("series__program", "lead_photo").prefetch_related(
-        *ARTICLE_PREFETCHES
-    )
+    return Article.objects.select_related("series__program", "lead_photo")
 
 
 def render_preview(request, article: Article):

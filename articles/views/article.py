@@ -39,7 +39,6 @@ class ArticleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         article = self.object
-        prefetch_related_objects([article], *ARTICLE_PREFETCHES)
         context |= article_context(article)
         page_cache.tag(
             self.request,
@@ -55,10 +54,6 @@ class ArticleDetailView(DetailView):
             self.request, page_tags.next_go_live(pk__in=picked.values("to_article_id"))
         )
         return context
-
-
-# What the article page shows besides the row, its series, program and photo.
-ARTICLE_PREFETCHES = (byline_prefetch(), "tags")
 
 
 def displayed_update(article: Article):
@@ -77,13 +72,16 @@ def displayed_update(article: Article):
 
 def article_context(article: Article, *, preview: bool = False) -> dict:
     """Everything the article template shows besides the article itself, for a
-    piece read with its series, program, photo and ``ARTICLE_PREFETCHES``.
+    piece read with its series, program and photo.
 
     Shared by the public page and the staff preview, so a preview is the page.
     Corrections are queried only for pieces that have one (``last_updated``).
     """
     further = related.further_reading(article)
-    prefetch_related_objects(further, byline_prefetch())
+    # The piece's and its further reading's bylines in one query (a piece
+    # read with them already is skipped), then its tags.
+    prefetch_related_objects([article, *further], byline_prefetch())
+    prefetch_related_objects([article], "tags")
     tags = list(article.tags.all())
     corrections = list(article.corrections.all()) if article.last_updated else []
     image = sd.social_image(article)

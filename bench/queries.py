@@ -3,12 +3,11 @@
     .venv/bin/python -m bench.queries --label 100k [--repeat 15] [--profile home]
 
 Each page is requested through Django's test client (the full middleware
-stack, production settings, ``DEBUG`` off) with a dummy cache, so every
-request renders. Reported per page: the number of SQL queries, the time spent
-in SQL, the slowest query, and the median wall time of the whole request
-over ``--repeat`` requests (after one warm-up), cold, and again with the
-product's cache and a page-cache miss each time ("warm"). ``--explain`` prints
-EXPLAIN ANALYZE for each page's slowest query.
+stack, production settings, ``DEBUG`` off) with the page cache off and a
+dummy cache, so every request renders cold. Reported per page: the number of
+SQL queries, the time spent in SQL, the slowest query, and the median (p50)
+wall time of the whole request over ``--repeat`` requests after one warm-up.
+``--explain`` prints EXPLAIN ANALYZE for each page's slowest query.
 """
 
 import argparse
@@ -46,7 +45,7 @@ def main(argv=None) -> None:
     results = {}
     targets = pages()
     dummy = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-    with override_settings(CACHES=dummy):
+    with override_settings(CACHES=dummy, PUBLIC_PAGE_CACHE_SECONDS=0):
         for name, url in targets.items():
             response = client.get(url)  # warm-up (and the status to report)
             if response.status_code != 200:
@@ -86,34 +85,14 @@ def main(argv=None) -> None:
                 results[name]["slowest_sql"] = sql
                 results[name]["plan"] = plan
                 print(f"--- {name}: {sql[:300]}…\n{plan}\n")
-    # The same pages with the product's cache (Redis) but a page-cache miss
-    # each time: what a page costs after a change drops the page cache, with
-    # per-piece caches (the "Further reading" choice) warm.
-    from django.core.cache import cache
-
-    cache.clear()
-    for name, url in targets.items():
-        if results.get(name, {}).get("status") != 200:
-            continue
-        sep = "&" if "?" in url else "?"
-        client.get(f"{url}{sep}nocache=warm")
-        timings = []
-        for n in range(args.repeat):
-            started = time.perf_counter()
-            client.get(f"{url}{sep}nocache={n}")
-            timings.append((time.perf_counter() - started) * 1000)
-        results[name]["warm_render_ms"] = round(statistics.median(timings), 2)
-    print(
-        f"{'page':<12}{'queries':>8}{'sql ms':>9}{'slowest':>9}{'render ms':>11}"
-        f"{'warm ms':>9}{'bytes':>9}"
-    )
+    print(f"{'page':<18}{'queries':>8}{'sql ms':>9}{'slowest':>9}{'p50 ms':>9}{'bytes':>9}")
     for name, r in results.items():
         if r.get("status") != 200:
-            print(f"{name:<12} status {r['status']}")
+            print(f"{name:<18} status {r['status']}")
             continue
         print(
-            f"{name:<12}{r['queries']:>8}{r['sql_ms']:>9.1f}{r['slowest_ms']:>9.1f}"
-            f"{r['render_ms']:>11.1f}{r['warm_render_ms']:>9.1f}{r['bytes']:>9}"
+            f"{name:<18}{r['queries']:>8}{r['sql_ms']:>9.1f}{r['slowest_ms']:>9.1f}"
+            f"{r['render_ms']:>9.1f}{r['bytes']:>9}"
         )
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"queries-{args.label}.json").write_text(json.dumps(results, indent=2))

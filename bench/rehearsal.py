@@ -8,12 +8,12 @@
    home page (anonymous) and answers 404 for the draft.
 2. An editor logs in to node A's admin over HTTP and presses Publish. At once,
    node B's next anonymous request shows the piece on the home page and
-   serves the article: the cache state lives in the shared Redis, so the
-   invalidation one node makes is the one the other reads.
+   serves the article: the page cache lives in the shared Redis, so the
+   pages one node drops are gone for the other.
 3. Both nodes serve the article; its expert is renamed by a third process
-   (a shell): both show the new name at once (the kept page regions are
-   dropped through the shared Redis too). Then unpublish through node B;
-   node A answers 404 at once.
+   (a shell): both show the new name at once (the pages tagged with the
+   expert are dropped through the shared Redis too). Then unpublish through
+   node B; node A answers 404 at once.
 4. An edition to 2,000 subscribers is started (``NEWSLETTER_PARALLEL_TASKS=2``)
    and two ``rqworker`` processes work it. The sink counts every message per
    recipient: each subscriber exactly once, and the Message-IDs (which carry
@@ -139,7 +139,7 @@ def web_rehearsal(env: dict) -> None:
         check(status_b == 200 and title in page_b, "node B: the article answers at once")
         check(title in home_b, f"node B: home page shows it at once ({seen_after * 1000:.0f} ms)")
 
-        # Both nodes keep the article's regions; an expert renamed by a third
+        # Both nodes have the article page cached; an expert renamed by a third
         # process (a shell) must show on both at once.
         check(author.name in http(NODE_A, url)[1], "node A: the article shows its expert")
         renamed = f"{author.name} {stamp}"
@@ -148,7 +148,7 @@ def web_rehearsal(env: dict) -> None:
         expert.save()
         check(
             renamed in http(NODE_A, url)[1] and renamed in http(NODE_B, url)[1],
-            "nodes A and B: an expert renamed elsewhere shows at once on the kept article page",
+            "nodes A and B: an expert renamed elsewhere shows at once on the cached article page",
         )
         expert.name = author.name
         expert.save()

@@ -55,20 +55,18 @@ def queries_table(label: str) -> str:
     if not data:
         return ""
     lines = [
-        f"Queries and server render time at {label} (in-process; cold: no cache at all; "
-        "warm: a page-cache miss with the product's cache):",
+        f"Queries and cold render time at {label} (in-process, no cache at all, p50):",
         "",
-        "| page | queries | SQL ms | slowest query ms | render ms cold | render ms warm |",
-        "|---|--:|--:|--:|--:|--:|",
+        "| page | queries | SQL ms | slowest query ms | render ms p50 |",
+        "|---|--:|--:|--:|--:|",
     ]
     for name, r in data.items():
         if r.get("status") != 200:
-            lines.append(f"| {name} | — (status {r.get('status')}) | | | | |")
+            lines.append(f"| {name} | — (status {r.get('status')}) | | | |")
             continue
-        warm = r.get("warm_render_ms")
         lines.append(
             f"| {name} | {r['queries']} | {r['sql_ms']:.0f} | {r['slowest_ms']:.0f} "
-            f"| {r['render_ms']:.0f} | {'' if warm is None else format(warm, '.0f')} |"
+            f"| {r['render_ms']:.0f} |"
         )
     return "\n".join(lines)
 
@@ -169,7 +167,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", nargs="+", default=["1k", "100k"])
     parser.add_argument(
-        "--compare", nargs="+", default=["run6"], help="earlier runs kept as *-<name>.json"
+        "--compare", nargs="*", default=[], help="earlier runs kept as *-<name>.json"
     )
     args = parser.parse_args()
     for label in args.sizes:

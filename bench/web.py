@@ -13,10 +13,8 @@ by 2x within a run, so only paired ratios compare):
 - alone: uncached, one connection: latency with no queue in front;
 - uncached: every request carries a unique ``?nocache=…`` parameter that no
   view reads, so each one misses the page cache and renders the page (and, as
-  a real miss does, stores it) — what every page costs after any change to
-  the site drops the page cache. Per-piece caches (the "Further reading"
-  choice, an article's kept regions) stay warm, as they do then for every
-  piece the change did not touch; ``bench.queries`` renders fully cold too.
+  a real miss does, stores it) — what a page costs after a change drops it.
+  ``bench.queries`` measures the same renders in-process.
 
 gunicorn runs the product's config with one worker of four threads unless
 WEB_CONCURRENCY / WEB_THREADS say otherwise, and wrk one thread with one

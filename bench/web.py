@@ -189,7 +189,7 @@ def main(argv=None) -> None:
     base = f"http://127.0.0.1:{PORT}"
     runs: dict = {name: {"cached": [], "uncached": [], "alone": []} for name in targets}
     runs["reference"] = {"cached": []}
-    with gunicorn(PORT, env):
+    with gunicorn(PORT, env) as master:
         sizes = {name: fetch_size(base + url) for name, url in targets.items()}
         targets = {name: url for name, url in targets.items() if sizes[name] is not None}
         reference_size = sizes.get("article") or 40_000
@@ -225,6 +225,8 @@ def main(argv=None) -> None:
                     f"p95 {alone['p95_ms']:7.1f} ms p99 {alone['p99_ms']:7.1f} ms",
                     flush=True,
                 )
+        memory = worker_memory(master.pid)
+        print(f"web workers' memory (MB): {memory}", flush=True)
 
     summary = {
         name: {mode: median_of(results) for mode, results in modes.items() if results}
@@ -250,6 +252,7 @@ def main(argv=None) -> None:
                 "urls": targets,
                 "sizes": sizes,
                 "summary": summary,
+                "worker_memory_mb": memory,
                 "runs": runs,
             },
             indent=2,
@@ -265,6 +268,19 @@ def main(argv=None) -> None:
                 f"{s['p50_ms']:9.1f}{s['p95_ms']:9.1f}{s['p99_ms']:9.1f}"
             )
     print(f"written {out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out}")
+
+
+def worker_memory(master_pid: int) -> list[dict]:
+    """Each gunicorn worker's resident memory now and at its peak (VmRSS, VmHWM), in MB."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    found = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text().splitlines()
+        fields = dict(line.split(":", 1) for line in status if ":" in line)
+        found.append(
+            {name: round(int(fields[name].split()[0]) / 1024, 1) for name in ("VmRSS", "VmHWM")}
+        )
+    return found
 
 
 if __name__ == "__main__":

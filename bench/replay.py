@@ -23,7 +23,7 @@ Steps, per phase:
 3. Warm-up: every distinct path once. Then the counters are reset.
 4. wrk replays the list for ``--duration`` seconds over ``--connections``
    keep-alive connections (as fast as the server answers, or with ``--rate``
-   at about that many requests a second) while, in a thread of this process,
+   that many requests a second on a fixed schedule) while, in a thread of this process,
    a writer alternates every ``--interval`` seconds (the first at half an
    interval): publish a draft (``articles.workflow.publish`` by a bench
    editor) and edit the dek of a recent live piece (saved as the admin's
@@ -360,8 +360,7 @@ def run_wrk(list_file: Path, args) -> dict:
             "--",
             str(list_file),
             str(args.threads),
-            # Each connection pauses so that together they offer about --rate.
-            str(round(args.connections * 1000 / args.rate) if args.rate else 0),
+            str(args.rate / args.threads),
         ],
         capture_output=True,
         text=True,
@@ -482,9 +481,9 @@ def main(argv=None) -> None:
         "--rate",
         type=float,
         default=0,
-        help="offer about this many requests/s (each connection pauses between requests) "
-        "instead of as many as the server answers: the same requests per write for every "
-        "design and machine load",
+        help="offer this many requests/s on a fixed schedule (bench/replay.lua) instead of "
+        "as many as the server answers: the same requests per write for every design and "
+        "machine load, as long as the server keeps up",
     )
     parser.add_argument("--articles", type=int, default=1000, help="newest live pieces read")
     parser.add_argument("--tags", type=int, default=20)

@@ -57,3 +57,22 @@ def rq_redis(settings):
     yield url
     client.flushdb()
     client.close()
+
+
+@pytest.fixture
+def page_cache_redis(settings):
+    """The page cache on the real Redis, in a database of its own, emptied before and after.
+
+    ``TEST_PAGE_CACHE_REDIS_URL`` picks that database (DB 12 on the local Redis by default).
+    """
+    import os
+
+    import redis
+
+    url = os.environ.get("TEST_PAGE_CACHE_REDIS_URL", "redis://127.0.0.1:6379/12")
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    settings.REDIS_URL = url
+    yield client
+    client.flushdb()
+    client.close()

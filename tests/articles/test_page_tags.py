@@ -4,11 +4,9 @@
 is answered with no database query at all.
 """
 
-import os
 from datetime import timedelta
 
 import pytest
-import redis
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -26,17 +24,11 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-TEST_REDIS_URL = os.environ.get("TEST_PAGE_CACHE_REDIS_URL", "redis://127.0.0.1:6379/12")
-
 
 @pytest.fixture(autouse=True)
-def redis_pages(settings):
-    client = redis.Redis.from_url(TEST_REDIS_URL)
-    client.flushdb()
-    settings.REDIS_URL = TEST_REDIS_URL
-    yield client
-    client.flushdb()
-    client.close()
+def redis_pages(page_cache_redis):
+    """On Redis, where a drop forgets only the pages carrying its tags."""
+    return page_cache_redis
 
 
 @pytest.fixture

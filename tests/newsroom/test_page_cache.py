@@ -5,13 +5,11 @@ renders: a page answered from the store does not render.
 """
 
 import json
-import os
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-import redis
 import time_machine
 from django.conf import settings as django_settings
 from django.core.cache import cache
@@ -24,18 +22,11 @@ from tests.purge import RecordingPurge
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.newsroom.page_cache_urls")]
 
-TEST_REDIS_URL = os.environ.get("TEST_PAGE_CACHE_REDIS_URL", "redis://127.0.0.1:6379/12")
-
 
 @pytest.fixture
-def redis_store(settings):
-    """Pages in the real Redis (a database of their own, emptied before and after)."""
-    client = redis.Redis.from_url(TEST_REDIS_URL)
-    client.flushdb()
-    settings.REDIS_URL = TEST_REDIS_URL
-    yield client
-    client.flushdb()
-    client.close()
+def redis_store(page_cache_redis):
+    """Pages in the real Redis."""
+    return page_cache_redis
 
 
 @pytest.fixture

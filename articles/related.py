@@ -10,13 +10,13 @@ daily by ``manage.py refresh_further_reading``.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import (
     Case,
     Count,
-    Exists,
-    F,
     IntegerField,
     OuterRef,
     Subquery,
@@ -24,6 +24,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from taggit.models import TaggedItem
 
 from articles import page_tags
@@ -154,29 +155,42 @@ def refresh_many(
     return seen, changed
 
 
-def further_reading(article: Article, limit: int = FURTHER_READING) -> list:
-    """What the page lists: live hand-picked pieces, then live suggestions, ``limit`` at most.
+@dataclass(frozen=True)
+class Further:
+    """What an article page's "Further reading" shows, and what could change it."""
 
-    One query, with each piece's series and lead photo (its card's authors
-    are for the caller to prefetch), however many are stored.
+    pieces: list  # live, in order, ``FURTHER_READING`` at most
+    waiting: list[int]  # candidates not live now: publishing one may add it
+    next_go_live: datetime | None  # when a scheduled candidate goes live
+
+
+def further_reading(article: Article, limit: int = FURTHER_READING) -> Further:
+    """Hand-picked pieces (newest first), then stored suggestions (in order), live ones only.
+
+    Two plain queries: the candidates' ids with their rank, then those pieces
+    with their series and lead photo, whatever their state (the caller
+    prefetches the cards' authors). Picks and stored suggestions are bounded,
+    so every candidate is read, and those not live are reported too.
     """
     picked = Article.further_reading.through.objects.filter(from_article_id=article.pk)
-    suggested = SuggestedReading.objects.filter(article_id=article.pk)
-    position = suggested.filter(suggestion_id=OuterRef("pk")).values("position")
-    ids = picked.values("to_article_id").union(suggested.values("suggestion_id"), all=True)
-    return list(
-        Article.objects.live()
-        .exclude(pk=article.pk)
-        .filter(pk__in=ids)
-        .annotate(
-            picked=Exists(picked.filter(to_article_id=OuterRef("pk"))),
-            position=Subquery(position),
-        )
-        .select_related("series", "lead_photo")
-        .order_by(
-            F("picked").desc(),
-            F("position").asc(nulls_last=True),
-            "-published_at",
-            "-pk",
-        )[:limit]
+    suggested = SuggestedReading.objects.filter(article_id=article.pk).order_by()
+    ranked = picked.values_list("to_article_id", Value(-1)).union(
+        suggested.values_list("suggestion_id", "position"), all=True
+    )
+    rank: dict[int, int] = {}
+    for pk, position in ranked:
+        if pk != article.pk:
+            rank[pk] = min(position, rank.get(pk, position))  # a pick outranks a suggestion
+    candidates = Article.objects.filter(pk__in=rank).select_related("series", "lead_photo")
+    now = timezone.now()
+    live, waiting = [], []
+    for piece in candidates.defer("body"):
+        is_live = piece.status == Article.Status.PUBLISHED and piece.published_at <= now
+        (live if is_live else waiting).append(piece)
+    live.sort(key=lambda p: (rank[p.pk], -p.published_at.timestamp(), -p.pk))
+    scheduled = [p.published_at for p in waiting if p.status == Article.Status.PUBLISHED]
+    return Further(
+        pieces=live[:limit],
+        waiting=[p.pk for p in waiting],
+        next_go_live=min(scheduled, default=None),
     )

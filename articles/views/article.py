@@ -40,19 +40,18 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         article = self.object
         context |= article_context(article)
+        further = context["further_reading"]
         page_cache.tag(
             self.request,
             *page_tags.card(article),
             *(page_tags.of("tag", tag.pk) for tag in context["tags"]),
-            *page_tags.cards(context["further"]),
+            *page_tags.cards(further.pieces),
+            # A candidate published later, or going live, joins the list.
+            *(page_tags.of("article", pk) for pk in further.waiting),
         )
         if article.series and article.series.program_id:  # the footer's mission
             page_cache.tag(self.request, page_tags.of("program", article.series.program_id))
-        # A hand-picked piece that is scheduled joins "Further reading" when it goes live.
-        picked = Article.further_reading.through.objects.filter(from_article_id=article.pk)
-        page_cache.expire_at(
-            self.request, page_tags.next_go_live(pk__in=picked.values("to_article_id"))
-        )
+        page_cache.expire_at(self.request, further.next_go_live)
         return context
 
 
@@ -77,7 +76,8 @@ def article_context(article: Article, *, preview: bool = False) -> dict:
     Shared by the public page and the staff preview, so a preview is the page.
     Corrections are queried only for pieces that have one (``last_updated``).
     """
-    further = related.further_reading(article)
+    further_reading = related.further_reading(article)
+    further = further_reading.pieces
     # The piece's and its further reading's bylines in one query (a piece
     # read with them already is skipped), then its tags.
     prefetch_related_objects([article, *further], byline_prefetch())
@@ -90,6 +90,7 @@ def article_context(article: Article, *, preview: bool = False) -> dict:
         "tags": tags,
         "corrections": corrections,
         "further": further,
+        "further_reading": further_reading,
         "social_image": image,
         "canonical": canonical,
         "updated": displayed_update(article),

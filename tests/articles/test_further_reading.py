@@ -140,8 +140,8 @@ def test_page_query_count_does_not_grow_with_suggestions(
     for _ in range(count):
         make_article(tags=["grid"], authors=[make_author()], published_at=_ago(1))
     related.refresh(grid_piece)
-    # article with its series and photo, further reading, its and their
-    # authors, its tags, the next hand-picked piece to go live
+    # article with its series and photo, further reading's candidates and the
+    # pieces, its and their authors, its tags
     with django_assert_num_queries(5):
         assert client.get(grid_piece.get_absolute_url()).status_code == 200
 

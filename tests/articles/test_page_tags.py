@@ -212,6 +212,32 @@ def test_further_reading_chosen_again_reaches_the_page(client, site, committed):
     assert "Customs unions" not in client.get(piece.get_absolute_url()).text
 
 
+def test_a_hand_picked_draft_appears_under_the_piece_once_published(
+    client, site, committed, editor
+):
+    piece = site["anna_trade"]
+    draft = make_ready_article(title="Tariff tables", status=Article.Status.DRAFT)
+    with committed():
+        piece.further_reading.add(draft)
+    assert "Tariff tables" not in client.get(piece.get_absolute_url()).text
+    with committed():
+        workflow.publish(draft, by=editor)
+    assert "Tariff tables" in client.get(piece.get_absolute_url()).text
+
+
+def test_a_page_with_a_scheduled_hand_pick_is_kept_only_until_it_goes_live(
+    client, site, editor, committed, redis_pages
+):
+    piece = site["anna_trade"]
+    later = make_ready_article(title="Quotas", status=Article.Status.DRAFT)
+    with committed():
+        workflow.publish(later, by=editor, at=timezone.now() + timedelta(seconds=90))
+        piece.further_reading.add(later)
+    assert "Quotas" not in client.get(piece.get_absolute_url()).text
+    key = page_cache.page_key(RequestFactory().get(piece.get_absolute_url()))
+    assert 0 < redis_pages.ttl(key) <= 90
+
+
 def test_pages_a_scheduled_piece_will_enter_are_kept_only_until_it_goes_live(
     client, site, editor, committed, redis_pages
 ):

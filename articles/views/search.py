@@ -14,7 +14,8 @@ def search_view(request):
     page = None
     if filters.q.strip():
         results = engine.search(filters.q, series=filters.series, expert=filters.expert)
-        page = window(request, results.for_listing(), PAGE_SIZE)
+        # With the body, which the snippets are cut from.
+        page = window(request, results.for_listing().defer(None), PAGE_SIZE)
         engine.add_snippets(page.object_list, filters.q)
     return render(
         request,

@@ -20,25 +20,39 @@ PAGE_SIZE = 20
 PER_SERIES = 3
 
 
-def series_sections(per_series: int = PER_SERIES) -> list[dict]:
+def series_sections(per_series: int = PER_SERIES, newest=()) -> list[dict]:
     """The newest few live pieces of each series, in two queries whatever the number of series.
 
     Each series' k-th newest live piece is one ``LIMIT 1 OFFSET k`` probe of the
     ``article_series_listing`` index, so the cost follows the number of series,
     not the number of pieces: ranking every live piece grows with the archive,
     while probing the index per series costs the same at any size.
+
+    ``newest`` are pieces already read that begin the site's newest-first
+    order (the home page's first page): every piece newer than one of them is
+    among them, so the first few of each series are that series' newest and
+    are used as they are, not read again.
     """
-    newest = (
+    by_series = (
         Article.objects.live()
         .filter(series_id=OuterRef("pk"))
         .order_by("-published_at", "-pk")
         .values("pk")
     )
-    kth = [Series.objects.values(pk_=Subquery(newest[k : k + 1])) for k in range(per_series)]
+    kth = [Series.objects.values(pk_=Subquery(by_series[k : k + 1])) for k in range(per_series)]
     shown = kth[0].union(*kth[1:], all=True) if per_series > 1 else kth[0]
-    articles = Article.objects.filter(pk__in=shown).for_listing()
+    known: dict[int, list] = {}
+    for piece in newest:
+        if piece.series_id and len(known.setdefault(piece.series_id, [])) < per_series:
+            known[piece.series_id].append(piece)
+    reused = [piece for pieces in known.values() for piece in pieces]
+    read = Article.objects.filter(pk__in=shown).exclude(pk__in=[p.pk for p in reused])
+    pieces = [*reused, *read.for_listing()]
+    pieces.sort(
+        key=lambda p: (p.series.name.casefold(), p.series_id, -p.published_at.timestamp(), -p.pk)
+    )
     sections: dict[int, dict] = {}
-    for article in articles.order_by("series__name", "series_id", "-published_at", "-pk"):
+    for article in pieces:
         sections.setdefault(article.series_id, {"series": article.series, "articles": []})
         sections[article.series_id]["articles"].append(article)
     return list(sections.values())
@@ -61,7 +75,7 @@ class HomeView(WindowPaginationMixin, ListView):
         shown = list(articles)
         if context["page_obj"].number == 1 and articles:
             context["featured"], context["articles"] = articles[0], articles[1:]
-            context["sections"] = series_sections()
+            context["sections"] = series_sections(newest=shown)
             shown += [piece for section in context["sections"] for piece in section["articles"]]
         page_cache.tag(self.request, page_tags.HOME, page_tags.LATEST, *page_tags.cards(shown))
         page_cache.expire_at(self.request, page_tags.next_go_live())

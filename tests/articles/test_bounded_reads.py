@@ -46,14 +46,16 @@ def test_series_sections_show_each_series_newest_live_pieces(client):
 
 @pytest.mark.parametrize("series_count", [1, 6])
 def test_home_query_count_does_not_grow_with_series_or_pieces(
-    client, django_assert_num_queries, series_count
+    client, django_assert_max_num_queries, series_count
 ):
     for n in range(series_count):
         series = make_series()
         for day in range(5):
             make_article(series=series, authors=[make_author()], published_at=_ago(day + n))
-    # cache state, page of articles, their authors, series sections, their authors
-    with django_assert_num_queries(5):
+    # page of articles, their authors, the series sections' pieces not on the
+    # page and their authors (none to read when the page holds them all), the
+    # next scheduled piece
+    with django_assert_max_num_queries(5):
         response = client.get("/")
     assert len(response.context["sections"]) == series_count
 

@@ -104,7 +104,7 @@ def press(port: int, cookies: dict, article_pk: int, action: str) -> int:
 def web_rehearsal(env: dict) -> None:
     from django.contrib.auth import get_user_model
 
-    from articles.models import Article, ArticleAuthor, Photo
+    from articles.models import Article, ArticleAuthor, Photo, Series
     from authors.models import Author
 
     User = get_user_model()
@@ -118,6 +118,7 @@ def web_rehearsal(env: dict) -> None:
         dek="Shared cache check.",
         body="<p>Text.</p>",
         lead_photo=Photo.objects.exclude(credit="").exclude(alt_text="").first(),
+        series=Series.objects.order_by("pk").first(),  # the publication checklist asks for one
     )
     author = Author.objects.order_by("pk").first()
     ArticleAuthor.objects.create(article=draft, author=author)
@@ -132,7 +133,11 @@ def web_rehearsal(env: dict) -> None:
         cookies = log_in(NODE_A, "rehearsal")
         status = press(NODE_A, cookies, draft.pk, "publish")
         published = time.monotonic()
-        check(status == 302, "node A: Publish pressed in the admin")
+        draft.refresh_from_db()
+        check(
+            status == 302 and draft.status == Article.Status.PUBLISHED,
+            "node A: Publish pressed in the admin, and the piece is published",
+        )
         status_b, page_b, _ = http(NODE_B, url)
         _, home_b, _ = http(NODE_B, "/")
         seen_after = time.monotonic() - published

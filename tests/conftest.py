@@ -1,3 +1,6 @@
+import os
+from contextlib import contextmanager
+
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -39,40 +42,36 @@ def _fresh_cache():
     cache.clear()
 
 
-@pytest.fixture
-def rq_redis(settings):
-    """Tasks go to RQ on the real Redis, in a database of their own, emptied before and after.
-
-    ``TEST_REDIS_URL`` picks that database (DB 11 on the local Redis by default).
-    """
-    import os
-
+@contextmanager
+def emptied_redis(url: str):
+    """A client of a database of the real Redis, emptied before and after."""
     import redis
 
-    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
     client = redis.Redis.from_url(url)
     client.flushdb()
+    try:
+        yield client
+    finally:
+        client.flushdb()
+        client.close()
+
+
+@pytest.fixture
+def rq_redis(settings):
+    """Tasks go to RQ on the real Redis, in a database of their own (``TEST_REDIS_URL``,
+    DB 11 on the local Redis by default)."""
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/11")
     settings.RQ_QUEUES = {"default": {"URL": url, "DEFAULT_TIMEOUT": 600}}
     settings.TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}
-    yield url
-    client.flushdb()
-    client.close()
+    with emptied_redis(url):
+        yield url
 
 
 @pytest.fixture
 def page_cache_redis(settings):
-    """The page cache on the real Redis, in a database of its own, emptied before and after.
-
-    ``TEST_PAGE_CACHE_REDIS_URL`` picks that database (DB 12 on the local Redis by default).
-    """
-    import os
-
-    import redis
-
+    """The page cache on the real Redis, in a database of its own
+    (``TEST_PAGE_CACHE_REDIS_URL``, DB 12 on the local Redis by default)."""
     url = os.environ.get("TEST_PAGE_CACHE_REDIS_URL", "redis://127.0.0.1:6379/12")
-    client = redis.Redis.from_url(url)
-    client.flushdb()
     settings.REDIS_URL = url
-    yield client
-    client.flushdb()
-    client.close()
+    with emptied_redis(url) as client:
+        yield client

@@ -248,13 +248,24 @@ def drop(*tags: str) -> None:
     tags = sorted(set(tags))
     if not tags:
         return
-    _safely(pages().drop, tags)
+    _drop_now(tags)
 
     def after_commit():
-        _safely(pages().drop, tags)
+        _drop_now(tags)
         purge(tags)
 
     transaction.on_commit(after_commit)
+
+
+def _drop_now(tags: list[str]) -> None:
+    # Tried even while lookups skip a failed cache: pages stored before an
+    # outage must not outlive a change made during it. Saves are rare; a
+    # failure costs the saving request at most a timeout, and is logged.
+    try:
+        pages().drop(tags)
+    except CACHE_ERRORS as error:
+        _Outage.failed(error)
+        logger.error("Could not drop cached pages tagged %s: %s", " ".join(tags), error)
 
 
 def clear() -> None:

@@ -230,3 +230,14 @@ def test_a_cdn_that_is_down_is_logged_and_the_change_stands(
     with django_capture_on_commit_callbacks(execute=True):
         page_cache.drop("article:12")
     assert "Purging article:12 from the CDN failed" in caplog.text
+
+
+def test_a_change_during_an_outage_still_drops_the_pages_it_shows(client, redis_store):
+    client.get("/a/")
+    page_cache._Outage.failed(OSError("Redis went away a moment ago"))
+    try:
+        page_cache.drop("a")  # the cache is back, but lookups still skip it
+    finally:
+        page_cache._Outage.until = 0
+    client.get("/a/")
+    assert renders == ["/a/", "/a/"]

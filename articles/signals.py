@@ -82,10 +82,7 @@ def _listing_tags(article: Article, *states) -> list[str]:
         "author_id", flat=True
     )
     tags += [page_tags.pieces_of("author", pk) for pk in authors]
-    tag_ids = TaggedItem.objects.filter(
-        content_type__app_label="articles", content_type__model="article", object_id=article.pk
-    ).values_list("tag_id", flat=True)
-    tags += [page_tags.pieces_of("tag", pk) for pk in tag_ids]
+    tags += [page_tags.pieces_of("tag", pk) for pk in article.tags.values_list("pk", flat=True)]
     return tags
 
 

@@ -24,15 +24,13 @@ the old code, templates or static files wrote. A cache that fails (Redis
 down or silent) is logged and skipped for a few seconds: pages render
 uncached, never fail. Public responses carry their tags in ``Cache-Tag`` and
 ``Surrogate-Key`` for a CDN, and ``drop()`` tells the CDN too, through the
-purge backend named by ``PAGE_CACHE_PURGE_BACKEND`` (``HTTPPurge``, or none).
+purge backend named by ``PAGE_CACHE_PURGE_BACKEND`` (``newsroom.purge``).
 """
 
 import hashlib
-import json
 import logging
 import pickle
 import time
-import urllib.request
 import uuid
 from datetime import datetime
 from functools import cache, wraps
@@ -49,7 +47,8 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.csp import CSP, build_policy
 from django.utils.http import http_date, parse_http_date_safe
-from django.utils.module_loading import import_string
+
+from newsroom import purge
 
 logger = logging.getLogger(__name__)
 
@@ -192,8 +191,7 @@ class CachePages:
         return stored[1], generation
 
     def store(self, key: str, page, tags: list[str], seconds: int, seen) -> None:
-        if seen is not None:
-            django_cache.set(key, (seen, page), seconds)
+        django_cache.set(key, (seen, page), seconds)
 
     def drop(self, tags: list[str]) -> None:
         django_cache.set(self.GENERATION, uuid.uuid4().hex, None)
@@ -252,7 +250,7 @@ def drop(*tags: str) -> None:
 
     def after_commit():
         _drop_now(tags)
-        purge(tags)
+        purge.purge(tags)
 
     transaction.on_commit(after_commit)
 
@@ -273,48 +271,10 @@ def clear() -> None:
     _safely(pages().clear)
 
 
-# --- Telling a CDN -----------------------------------------------------------------
-
-
-class HTTPPurge:
-    """One request per drop to ``PAGE_CACHE_PURGE_URL`` naming the tags, in the
-    ``Surrogate-Key`` header (space-separated, as Fastly and Varnish's xkey take
-    them) and as JSON ``{"tags": [...]}`` (as Cloudflare takes them), with
-    ``PAGE_CACHE_PURGE_TOKEN`` as a bearer token when set."""
-
-    def purge(self, tags: list[str]) -> None:
-        request = urllib.request.Request(
-            settings.PAGE_CACHE_PURGE_URL,
-            data=json.dumps({"tags": tags}).encode(),
-            method=settings.PAGE_CACHE_PURGE_METHOD,
-            headers={"Content-Type": "application/json", "Surrogate-Key": " ".join(tags)},
-        )
-        if settings.PAGE_CACHE_PURGE_TOKEN:
-            request.add_header("Authorization", f"Bearer {settings.PAGE_CACHE_PURGE_TOKEN}")
-        with urllib.request.urlopen(request, timeout=5) as response:
-            response.read()
-
-
-@cache
-def _purger():
-    path = settings.PAGE_CACHE_PURGE_BACKEND
-    return import_string(path)() if path else None
-
-
-def purge(tags: list[str]) -> None:
-    if (purger := _purger()) is None:
-        return
-    try:
-        purger.purge(tags)
-    except Exception:  # a CDN that is down must not undo the save that changed the page
-        logger.exception("Purging %s from the CDN failed", " ".join(tags))
-
-
 @receiver(setting_changed)
 def _settings_changed(setting, **kwargs):
-    if setting in {"REDIS_URL", "CACHES", "PAGE_CACHE_PURGE_BACKEND"}:
+    if setting in {"REDIS_URL", "CACHES"}:
         pages.cache_clear()
-        _purger.cache_clear()
     if setting in {"RELEASE_ID", "STORAGES", "STATIC_ROOT"}:
         release.cache_clear()
 

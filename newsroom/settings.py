@@ -388,11 +388,11 @@ PUBLIC_PAGE_CACHE_SKIP_PREFIXES = ["/admin/", "/healthz", MEDIA_URL, "/newslette
 # Names this deploy in the page cache's keys (say, the commit being deployed);
 # empty: the installed version and the static files' manifest name it.
 RELEASE_ID = env_str("RELEASE_ID", "")
-# Tells a CDN in front which pages changed: "newsroom.page_cache.HTTPPurge"
+# Tells a CDN in front which pages changed: "newsroom.purge.HTTPPurge"
 # sends each drop's tags to PAGE_CACHE_PURGE_URL; empty: no CDN to tell.
 PAGE_CACHE_PURGE_BACKEND = env_str(
     "PAGE_CACHE_PURGE_BACKEND",
-    "newsroom.page_cache.HTTPPurge" if env_str("PAGE_CACHE_PURGE_URL", "") else "",
+    "newsroom.purge.HTTPPurge" if env_str("PAGE_CACHE_PURGE_URL", "") else "",
 )
 PAGE_CACHE_PURGE_URL = env_str("PAGE_CACHE_PURGE_URL", "")
 PAGE_CACHE_PURGE_METHOD = env_str("PAGE_CACHE_PURGE_METHOD", "POST")

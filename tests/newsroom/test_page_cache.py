@@ -204,7 +204,7 @@ def purge_endpoint():
 def test_http_purge_names_the_tags_to_a_real_endpoint(
     settings, purge_endpoint, django_capture_on_commit_callbacks
 ):
-    settings.PAGE_CACHE_PURGE_BACKEND = "newsroom.page_cache.HTTPPurge"
+    settings.PAGE_CACHE_PURGE_BACKEND = "newsroom.purge.HTTPPurge"
     settings.PAGE_CACHE_PURGE_URL = purge_endpoint
     settings.PAGE_CACHE_PURGE_TOKEN = "cdn-token"
     with django_capture_on_commit_callbacks(execute=True):
@@ -225,7 +225,7 @@ def test_a_cdn_that_is_down_is_logged_and_the_change_stands(
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    settings.PAGE_CACHE_PURGE_BACKEND = "newsroom.page_cache.HTTPPurge"
+    settings.PAGE_CACHE_PURGE_BACKEND = "newsroom.purge.HTTPPurge"
     settings.PAGE_CACHE_PURGE_URL = f"http://127.0.0.1:{port}/purge"
     with django_capture_on_commit_callbacks(execute=True):
         page_cache.drop("article:12")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newsletter import views, webhooks
+from newsletter import views
 
 app_name = "newsletter"
 
@@ -11,7 +11,6 @@ urlpatterns = [
     path("preferences/<str:token>/", views.preferences, name="preferences"),
     path("preferences/<str:token>/erase/", views.erase, name="erase"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
-    path("hooks/bounces/", webhooks.bounces, name="bounce_hook"),
     path("<slug:slug>/archive/", views.edition_archive, name="archive"),
     path("<slug:slug>/archive/<int:pk>/", views.edition_detail, name="edition"),
 ]

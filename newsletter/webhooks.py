@@ -1,122 +1,121 @@
-"""Bounce and complaint notifications from the mail provider, as a webhook.
+"""Bounces and complaints from the ESP, through django-anymail's tracking webhooks.
 
-``POST /newsletters/hooks/bounces/`` takes django-anymail's normalized
-tracking events as JSON, one object or a list of them::
+The ESP calls ``/anymail/<esp>/tracking/``; anymail's view checks the call
+(HTTP Basic auth with ``ANYMAIL["WEBHOOK_SECRET"]``, and the ESP's signature
+where it signs: Mailgun, MailerSend, Postal, …), refuses a bad one with 400,
+and sends each event it carries to ``record_tracking_event`` (connected in
+``NewsletterConfig.ready``):
 
-    {"event_type": "bounced", "recipient": "reader@example.org"}
+- ``bounced`` and ``complained`` suppress the recipient through
+  ``subscriptions.suppress``, whether or not we know the address;
+- those, and ``rejected``, ``failed``, ``deferred`` and ``delivered``, are noted
+  on the edition's ``Delivery`` row (``tracking_*``), which never changes
+  ``Delivery.state``;
+- other events (opened, clicked, …) are acknowledged and change nothing.
 
-``bounced`` and ``complained`` suppress the address through
-``subscriptions.suppress``; anymail's other event types (delivered, opened,
-…) are acknowledged and ignored, so a provider that sends every event does
-not retry them. Anything malformed answers 400 and suppresses no one, not
-even the good events beside it.
-
-Authentication is anymail's: the shared secret ``NEWSLETTER_WEBHOOK_SECRET``
-("user:password") as HTTP Basic credentials in the URL the provider calls,
-or as ``Authorization: Bearer <secret>``. With no secret set the endpoint
-does not exist (404).
+ESPs retry a call until it succeeds, so the same event may come twice:
+suppressing is idempotent, and a row only takes an event newer than the one
+it holds (or, if the ESP gives no time, one that says something new).
 """
 
-import base64
-import binascii
-import hmac
-import json
+import logging
 
-from django.conf import settings
+from anymail.exceptions import AnymailWebhookValidationFailure
+from anymail.signals import AnymailTrackingEvent
+from anymail.utils import get_anymail_setting
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, JsonResponse
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.db.models import Q
+from django.utils import timezone
 
 from newsletter import subscriptions
-from newsletter.addresses import normalize_address
-from newsletter.models import Suppression
+from newsletter.addresses import address_key, normalize_address
+from newsletter.models import Delivery, Suppression
+
+logger = logging.getLogger(__name__)
 
 SUPPRESSING = {
     "bounced": Suppression.Reason.BOUNCE,
     "complained": Suppression.Reason.COMPLAINT,
 }
-# anymail's other normalized event types: nothing to do for them here.
-IGNORED = {
-    "queued",
-    "sent",
-    "rejected",
-    "failed",
-    "deferred",
-    "delivered",
-    "autoresponded",
-    "opened",
-    "clicked",
-    "subscribed",
-    "unsubscribed",
-    "inbound",
-    "inbound_failed",
-    "unknown",
-}
+# Events that say what became of the message: worth showing on its row.
+RECORDED = {"bounced", "complained", "rejected", "failed", "deferred", "delivered"}
 
 
-class BadEvents(ValueError):
-    pass
-
-
-def _authorized(request, secret: str) -> bool:
-    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer":
-        given = credentials.strip()
-    elif scheme.lower() == "basic":
-        try:
-            given = base64.b64decode(credentials.strip(), validate=True).decode()
-        except (binascii.Error, UnicodeDecodeError):
-            return False
-    else:
-        return False
-    return hmac.compare_digest(given.encode(), secret.encode())
-
-
-def parse_events(body: bytes) -> list[tuple[str, str]]:
-    """(address, suppression reason) for each bounce or complaint; BadEvents if any is bad."""
-    try:
-        events = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        raise BadEvents("The body is not JSON.") from None
-    if isinstance(events, dict):
-        events = [events]
-    if not isinstance(events, list) or not events:
-        raise BadEvents("Send an event object or a non-empty list of them.")
-    found = []
-    for number, event in enumerate(events, start=1):
-        if not isinstance(event, dict):
-            raise BadEvents(f"Event {number} is not an object.")
-        kind = event.get("event_type")
-        if kind in IGNORED:
-            continue
-        if kind not in SUPPRESSING:
-            raise BadEvents(f"Event {number}: unknown event_type {kind!r}.")
-        recipient = event.get("recipient")
-        try:
-            address = normalize_address(recipient if isinstance(recipient, str) else "")
-        except ValidationError:
-            raise BadEvents(f"Event {number}: {recipient!r} is not an email address.") from None
-        found.append((address, SUPPRESSING[kind]))
-    return found
-
-
-@csrf_exempt  # called by the mail provider, authenticated by the shared secret
-@require_POST
-def bounces(request):
-    secret = settings.NEWSLETTER_WEBHOOK_SECRET
-    if not secret:
-        raise Http404("The bounce webhook is not configured.")
-    if not _authorized(request, secret):
-        response = JsonResponse({"error": "Not authorized."}, status=401)
-        response["WWW-Authenticate"] = 'Basic realm="newsletter hooks"'
-        return response
-    try:
-        found = parse_events(request.body)
-    except BadEvents as error:
-        return JsonResponse({"error": str(error)}, status=400)
+def record_tracking_event(sender, event: AnymailTrackingEvent, esp_name: str, **kwargs):
+    """anymail's ``tracking`` signal: act on one event from ``esp_name``'s webhook."""
+    if _unauthenticated(sender):
+        # Raised before anything is written; anymail's view answers 400.
+        raise AnymailWebhookValidationFailure(
+            f"The {esp_name} tracking webhook needs ANYMAIL_WEBHOOK_SECRET: it checked nothing."
+        )
+    kind = event.event_type
+    if kind not in RECORDED:
+        return
+    address = _address(event.recipient)
     with transaction.atomic():
-        for address, reason in found:
-            subscriptions.suppress(address=address, reason=reason)
-    return JsonResponse({"suppressed": len(found)})
+        if kind in SUPPRESSING and address:
+            subscriptions.suppress(address=address, reason=SUPPRESSING[kind])
+        noted = _note_on_delivery(event, address)
+    logger.info(
+        "%s reported %s: %s, %d delivery row(s) updated",
+        esp_name,
+        kind,
+        "address suppressed" if kind in SUPPRESSING and address else "nothing suppressed",
+        noted,
+    )
+
+
+def _unauthenticated(view_class) -> bool:
+    """The view relies on HTTP Basic auth alone and there is no secret to check.
+
+    anymail then accepts any caller (with a warning): an unknown party could
+    suppress any address. Views that check the ESP's signature say so with
+    ``warn_if_no_basic_auth = False``; Resend and Mailtrap decide that per
+    instance, so for them the secret is required too (safe side).
+    """
+    if get_anymail_setting("webhook_secret", default=None):
+        return False
+    return getattr(view_class, "warn_if_no_basic_auth", True)
+
+
+def _address(recipient: str | None) -> str | None:
+    try:
+        return normalize_address(recipient or "")
+    except ValidationError:
+        logger.warning("Tracking event without a usable recipient address; ignored.")
+        return None
+
+
+def _note_on_delivery(event: AnymailTrackingEvent, address: str | None) -> int:
+    """Note the event on its Delivery row; how many rows changed (0 or 1).
+
+    The row is the one named by the message's metadata (``{"delivery": pk}``,
+    set when sending), else the one with the ESP's message id; either way it
+    must be the recipient's, so a batch message id or a stray pk cannot mark
+    someone else's row.
+    """
+    rows = Delivery.objects.all()
+    if address:
+        rows = rows.filter(subscriber__email_key=address_key(address))
+    pk = str((event.metadata or {}).get("delivery", ""))
+    if pk.isdigit():
+        rows = rows.filter(pk=int(pk))
+    elif event.message_id and address:
+        # The subscriber's rows, through its foreign-key index: message_id
+        # has no index, and a batch send may give all recipients one id.
+        rows = rows.filter(message_id=event.message_id)
+    else:
+        return 0
+    at = event.timestamp or timezone.now()
+    detail = (event.description or event.mta_response or "")[:500]
+    news = Q(tracking_at__isnull=True) | (
+        Q(tracking_at__lt=at) & ~Q(tracking_event=event.event_type, tracking_detail=detail)
+    )
+    # The condition sits on the UPDATE of the row itself (PostgreSQL checks it
+    # again once it holds the row's lock): two calls about one row at once
+    # leave it holding the newer event.
+    found = list(rows.values_list("pk", flat=True))
+    return Delivery.objects.filter(news, pk__in=found).update(
+        tracking_event=event.event_type, tracking_at=at, tracking_detail=detail
+    )

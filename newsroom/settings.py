@@ -426,21 +426,19 @@ IMAGE_CARD_WIDTHS = [400, 800]
 IMAGE_SOCIAL_SIZE = (1200, 630)
 
 # --- Newsletter sending (newsletter/sending.py, newsletter/schedule.py) ----
-# Rows a worker claims at once; they go over one SMTP connection.
+# Rows a worker claims at once: one mail connection, or one ESP batch-API call.
 NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 100)
 # A claimed row is another worker's to take after this long (its worker is
 # presumed dead): keep it well above BATCH_SIZE x workers / SEND_RATE seconds.
 NEWSLETTER_LEASE_SECONDS = env_int("NEWSLETTER_LEASE_SECONDS", 300)
-# Messages per second for all workers together (counted in the default
-# cache, so shared when REDIS_URL is set; per process otherwise); 0: no limit.
+# Messages per second for all workers together when REDIS_URL is set (the
+# budget lives in Redis); without Redis each worker process keeps it by
+# itself. 0: no limit.
 NEWSLETTER_SEND_RATE = env_int("NEWSLETTER_SEND_RATE", 20)
-# deliver_edition tasks enqueued when a send starts or resumes: with N task
-# workers (RQ on several machines), up to N of them work one edition at once.
+# deliver_edition tasks enqueued when a send starts or resumes: with N worker
+# processes (on one machine or several), up to N of them work one edition at once.
 NEWSLETTER_PARALLEL_TASKS = env_int("NEWSLETTER_PARALLEL_TASKS", 1)
-# SMTP connections (threads) each worker sends over at once, on PostgreSQL:
-# a worker mostly waits on SMTP round trips, so a few multiply its rate.
-NEWSLETTER_CONNECTIONS_PER_WORKER = env_int("NEWSLETTER_CONNECTIONS_PER_WORKER", 4)
-# Temporary failures (4xx, timeouts) wait BACKOFF * 2**(attempt-1) seconds;
+# Temporary failures (4xx, timeouts, an ESP's 5xx) wait BACKOFF * 2**(attempt-1) seconds;
 # after MAX_ATTEMPTS the row fails (without suppressing the address).
 NEWSLETTER_RETRY_BACKOFF = env_int("NEWSLETTER_RETRY_BACKOFF", 60)
 NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 5)
@@ -448,10 +446,6 @@ NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 5)
 NEWSLETTER_CATCH_UP_HOURS = env_int("NEWSLETTER_CATCH_UP_HOURS", 24)
 # Optional address added to List-Unsubscribe as a mailto: alternative.
 NEWSLETTER_UNSUBSCRIBE_MAILTO = env_str("NEWSLETTER_UNSUBSCRIBE_MAILTO", "")
-# Shared secret of the bounce/complaint webhook (newsletter/webhooks.py), as
-# anymail's WEBHOOK_SECRET ("user:password", sent as HTTP Basic auth); empty:
-# the webhook is off (404).
-NEWSLETTER_WEBHOOK_SECRET = env_str("NEWSLETTER_WEBHOOK_SECRET", "")
 SCHEDULED_COMMANDS += [("newsletter_tick", 60)]
 
 # --- Editing together (articles/editing.py) -------------------------------

@@ -1,3 +1,4 @@
+import anymail.urls
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
@@ -9,6 +10,18 @@ from articles.page_tags import sitemap_page
 from newsroom.health import healthz
 from newsroom.page_cache import public_page
 from newsroom.views import media
+
+
+def tracking_webhooks(backend: str) -> list:
+    """anymail's tracking webhook for the ESP whose backend sends our mail, if any.
+
+    Only that one: anymail builds a webhook's view on every request, even a
+    GET, and a view whose ESP is not configured (no signing key, no boto3)
+    fails with a 500; nothing here receives inbound mail either.
+    """
+    esp = backend.removeprefix("anymail.backends.").removesuffix(".EmailBackend")
+    return [p for p in anymail.urls.urlpatterns if p.name == f"{esp}_tracking_webhook"]
+
 
 admin.site.site_header = f"{settings.SITE_NAME} — staff"
 admin.site.site_title = settings.SITE_NAME
@@ -35,5 +48,11 @@ urlpatterns = [
     path("news-sitemap.xml", sitemap_page(article_views.news_sitemap), name="news_sitemap"),
     path("experts/", include("articles.expert_urls")),
     path("newsletters/", include("newsletter.urls")),
+    # The tracking webhook of the ESP EMAIL_URL names (/anymail/<esp>/tracking/):
+    # bounces and complaints reach newsletter.webhooks through anymail's signal.
+    path(
+        "anymail/",
+        include((tracking_webhooks(settings.MAILERS["default"]["BACKEND"]), "anymail")),
+    ),
     path("", include("articles.urls")),
 ]

@@ -230,6 +230,13 @@ class Delivery(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     message_id = models.CharField(max_length=255, blank=True)
     error = models.CharField(max_length=500, blank=True)
+    # What the ESP last reported about this message through its tracking
+    # webhook (newsletter.webhooks): anymail's event type (delivered, deferred,
+    # bounced, complained, rejected, failed), when it happened, and the ESP's
+    # explanation. ``state`` stays the sending process's own record.
+    tracking_event = models.CharField(max_length=20, blank=True, editable=False)
+    tracking_at = models.DateTimeField(null=True, blank=True, editable=False)
+    tracking_detail = models.CharField(max_length=500, blank=True, editable=False)
 
     class Meta:
         verbose_name_plural = "deliveries"

@@ -1,73 +1,64 @@
-"""Sending an edition: the delivery ledger, worked through by any number of workers.
+"""Sending an edition: the delivery ledger, worked through by any number of worker processes.
 
-The process, and the failures it is built to survive (step 3 lives in ``newsletter.batches``):
-
-1. ``start_send`` — in ONE transaction: lock the edition, render it once,
-   bulk-create one ``Delivery`` per audience member (active subscription on
-   this newsletter, address not suppressed; the ``Subscriber`` model already
-   makes one subscriber per lower-cased address), mark it ``sending``. The
-   task that works the ledger is enqueued only ``on_commit``; if the process
-   dies between the commit and the enqueue, ``newsletter_tick`` finds a
-   ``sending`` edition whose workers are silent and enqueues it again.
-2. ``claim_batch`` — a worker takes up to ``NEWSLETTER_BATCH_SIZE`` rows that
+1. ``start_send``, in one transaction: lock the edition, render it once
+   (``emails.render_edition``), write one queued ``Delivery`` per audience
+   member (``create_ledger``), mark it ``sending``. Workers are enqueued only
+   on commit; if that enqueue is lost, ``newsletter_tick`` finds a ``sending``
+   edition whose workers are silent and enqueues it again.
+2. ``claim_batch``: a worker takes up to ``NEWSLETTER_BATCH_SIZE`` rows that
    are queued and due, or ``sending`` with an expired lease (their worker
    died), with ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL so parallel
    workers never take the same row. The UPDATE that marks them repeats the
-   "claimable" condition, so on SQLite (no row locks; run one worker) a
-   second worker that read the same ids claims nothing.
-3. ``send_batch`` — one SMTP connection per batch; each row is marked
-   ``sent`` (time, Message-ID) the moment the server accepts its message, so
-   after a crash at most the rows in flight can go out twice
-   (``newsletter.marking``: the commit overlaps the next message). 4xx answers and
-   timeouts put the row back in the queue with exponential backoff; 5xx
-   answers fail it and suppress the address. Anyone no longer subscribed
-   when their batch is claimed is ``skipped``.
-4. ``finish_if_done`` — the edition becomes ``sent`` only when no row is
-   queued or sending, with counters frozen from the ledger:
-   audience = sent + failed + skipped (a database constraint checks it).
+   "claimable" condition, so on SQLite (no row locks) a second worker that
+   read the same ids claims nothing.
+3. ``send_batch``: through Django's mail backend (``mailers["default"]``:
+   SMTP, anymail's ESPs, file, console), one message per reader, or one
+   batch-API call per claim where the ESP merges per-reader fields
+   (``emails.batch_merge_field``). Each row is marked ``sent`` the moment its
+   message is accepted, so after a crash only rows in flight can go twice.
+   Outcomes: a temporary failure (4xx, a timeout, an ESP's 5xx or 429) waits
+   ``NEWSLETTER_RETRY_BACKOFF * 2**(attempt-1)`` and is retried at that time;
+   a permanent one (5xx to the reader's address, an ESP rejecting it) fails
+   the row and suppresses the address; a reader no longer subscribed when
+   the batch is claimed is ``skipped``.
+4. ``finish_if_done``: the edition becomes ``sent`` only when no row is queued
+   or sending, with counters frozen from the ledger: audience = sent + failed
+   + skipped (a database constraint checks it).
 
 A send that no retry can cure stops with ``fail``: the edition becomes
-``failed`` with its reason, rows in flight go back to the queue, and the tick
-leaves it alone (it revives only ``sending`` editions). The permanent causes:
-a header that cannot be written (``messages.header_problem``), no live piece
-left (``start_send``), and an SMTP server that refuses us rather than a
-reader (5xx to our login or sender, ``newsletter.batches.SendStopped``).
-Once the cause is fixed, ``resume`` carries on from the ledger.
+``failed`` with its reason, rows in flight go back to the queue, the approving
+editor is mailed, and the tick leaves it alone. The causes: a header that
+cannot be written (``emails.header_problem``), no live piece left, a mail
+server or ESP refusing us rather than a reader (``SendStopped``), and any
+error the backend raises that is about no one reader. ``resume`` carries on
+from the ledger once the cause is fixed.
 
-Mail goes through Django's ``mailers["default"]`` (the ``MAILERS`` setting).
-When that is Django's SMTP backend, the edition is serialised once
-(``newsletter.wire``) and each copy, filled in with its recipient's address,
-Message-ID, date and links, goes out with one ``sendmail`` on the batch's
-connection (opened by the backend: TLS, SSL and login as configured);
-otherwise (file, console and locmem backends locally and in tests, or a copy
-the template cannot make) one message per call to ``send_messages`` with
-``fail_silently`` off. Either way smtplib's own exceptions carry the server's
-code for that one recipient (``SMTPRecipientsRefused`` for RCPT,
-``SMTPDataError`` for DATA), and the Message-ID is the one we set.
+A worker keeps at its edition until it is finished, paused, cancelled or
+failed, sleeping until the next row is due. A lost database connection is
+closed and the step retried (``_retrying``); a sent row whose mark could not
+be written is marked once the database answers again, so it is not sent twice.
 """
 
 import logging
-import threading
+import smtplib
 import time
 import uuid
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
+from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsRefused
 from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, mailers
-from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
-from django.db import connection, transaction
-from django.db import connections as db_connections
-from django.db.models import Exists, F, OuterRef, Q
+from django.core.mail import mailers
+from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db.models import DateTimeField, Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 
-from newsletter import ledger, messages, rendering
-from newsletter.batches import SendStopped, send_batch, wire_template
+from newsletter import emails, subscriptions
 from newsletter.models import Delivery, Edition, Subscription
-from newsletter.pacing import Pacer
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +66,11 @@ State = Delivery.State
 Status = Edition.Status
 
 
-# --- Starting, pausing, resuming, cancelling --------------------------------
+class SendStopped(Exception):
+    """The send cannot go on until someone fixes our side (the message says what)."""
+
+
+# --- Starting, pausing, resuming, cancelling, failing -------------------------
 
 
 def start_send(*, edition: Edition, by=None, in_process: bool = False) -> Edition:
@@ -83,11 +78,9 @@ def start_send(*, edition: Edition, by=None, in_process: bool = False) -> Editio
 
     Raises ``ValidationError`` unless the edition is a draft or scheduled (or
     failed before it started), has something live in it and headers that can
-    be written; pieces no longer live are left out. Safe against double
-    clicks: the edition row is locked and its status checked inside the
-    transaction. With
-    ``in_process`` no task is enqueued: the caller works the ledger with
-    ``run`` itself (should it die, the tick still revives the send).
+    be written. The edition row is locked and its status checked inside the
+    transaction, so a double click starts one send. With ``in_process`` no
+    worker is enqueued: the caller works the ledger with ``run`` itself.
     """
     with transaction.atomic():
         edition = (
@@ -107,42 +100,79 @@ def start_send(*, edition: Edition, by=None, in_process: bool = False) -> Editio
         # Checked again now, not only when the pieces were added: a piece
         # unpublished or archived since is left out, and an edition made of
         # such pieces alone is not sent at all.
-        if has_pieces and not rendering.live_links(edition).exists():
+        if has_pieces and not emails.live_links(edition).exists():
             raise ValidationError(
                 "None of this edition's pieces is live any more (unpublished, archived or "
                 "not yet published): there is nothing to send."
             )
-        rendered = rendering.render_edition(edition)
+        rendered = emails.render_edition(edition)
         edition.rendered_subject = rendered.subject
         edition.rendered_text = rendered.text
         edition.rendered_html = rendered.html
-        if problem := messages.header_problem(edition):
+        if problem := emails.header_problem(edition):
             raise ValidationError(problem)
-        edition.audience_count = ledger.create_deliveries(edition)
+        edition.audience_count = create_ledger(edition)
         edition.status = Status.SENDING
         edition.started_at = timezone.now()
         edition.last_activity_at = None
         edition.failure_reason = ""
         edition.approved_by = by if by is not None and by.pk else None
         edition.save()
-        edition_id = edition.pk
         if not in_process:
-            tasks = settings.NEWSLETTER_PARALLEL_TASKS
-            transaction.on_commit(lambda: enqueue(edition_id=edition_id, tasks=tasks))
+            transaction.on_commit(lambda: enqueue(edition_id=edition.pk))
     logger.info("Edition %s: sending to %s subscribers", edition.pk, edition.audience_count)
     return edition
 
 
-def enqueue(*, edition_id: int, tasks: int = 1) -> None:
-    """Hand the send to ``tasks`` background workers; a failure here is caught up by the tick.
+def create_ledger(edition: Edition) -> int:
+    """One queued row per audience member, in one ``INSERT … SELECT``; returns the count.
 
-    Each task claims its own batches, so several (on RQ, on several machines)
+    The audience is the newsletter's active subscriptions, one per subscriber
+    (``Subscriber`` holds one row per address). A suppressed address has none:
+    ``subscriptions.suppress`` ends them, and sign-up and import refuse it.
+    The rows never pass through Python, so memory stays flat at any audience.
+    """
+    given = {
+        "edition": Value(edition.pk),
+        "subscriber": F("subscriber_id"),
+        "next_attempt_at": Value(timezone.now(), output_field=DateTimeField()),
+    }
+    fields = [f for f in Delivery._meta.concrete_fields if not f.primary_key]
+    values = {
+        f"ledger_{f.column}": given.get(f.name, Value(f.get_default(), output_field=f))
+        for f in fields
+    }
+    audience = (
+        Subscription.objects.active()
+        .filter(newsletter_id=edition.newsletter_id)
+        .order_by()
+        .annotate(**values)
+        .values_list(*values)
+    )
+    select, params = audience.query.sql_with_params()
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {Delivery._meta.db_table} ({columns}) {select}", params)
+        if connection.vendor == "postgresql":
+            # Fresh statistics, or PostgreSQL plans each claim as if the edition
+            # had few waiting rows and sorts all of them instead of reading the
+            # next batch off the partial index: a cost per claim that grows with
+            # the audience (bench/mail.py, 1M recipients). ANALYZE reads a
+            # fixed-size sample, so it costs the same at any size.
+            cursor.execute(f"ANALYZE {Delivery._meta.db_table}")
+    return edition.deliveries.count()
+
+
+def enqueue(*, edition_id: int) -> None:
+    """Hand the send to ``NEWSLETTER_PARALLEL_TASKS`` workers; a lost enqueue is the tick's.
+
+    Each worker claims its own batches, so several (on several machines)
     work one edition at once without ever sending a row twice.
     """
     from newsletter.tasks import deliver_edition
 
     try:
-        for _ in range(max(tasks, 1)):
+        for _ in range(max(settings.NEWSLETTER_PARALLEL_TASKS, 1)):
             deliver_edition.enqueue(edition_id)
     except Exception:
         logger.exception("Could not enqueue edition %s; newsletter_tick will retry", edition_id)
@@ -163,8 +193,7 @@ def resume(*, edition: Edition) -> bool:
             status=Status.SENDING, last_activity_at=None, failure_reason="", finished_at=None
         )
         if resumed:
-            tasks = settings.NEWSLETTER_PARALLEL_TASKS
-            transaction.on_commit(lambda: enqueue(edition_id=edition.pk, tasks=tasks))
+            transaction.on_commit(lambda: enqueue(edition_id=edition.pk))
     return bool(resumed)
 
 
@@ -174,8 +203,7 @@ def cancel(*, edition: Edition) -> bool:
 
     A message a live worker has on the wire may still go out; its worker then
     marks the row sent (a mark overrides any state but sent) and refreshes
-    the counters (``finish_if_done``). Rows a dead worker left ``sending`` would
-    otherwise stay so for ever, since nothing claims rows of a cancelled edition.
+    the counters (``finish_if_done``).
     """
     cancelled = Edition.objects.filter(
         pk=edition.pk,
@@ -192,11 +220,9 @@ def cancel(*, edition: Edition) -> bool:
 def fail(*, edition_id: int, reason: str) -> bool:
     """Stop a send for a reason no retry can cure; True if this call stopped it.
 
-    The edition becomes ``failed`` with ``reason`` (shown in the admin), rows
-    in flight go back to the queue uncounted, and the approving editor is
-    mailed. Only an edition not yet sent, cancelled or failed can fail (a
-    draft or scheduled one when starting it was refused), so a race with a
-    cancel or the last batch changes nothing.
+    Only an edition not yet sent, cancelled or failed can fail, so a race with
+    a cancel or the last batch changes nothing. Rows in flight go back to the
+    queue, that attempt not counted; a worker still sending one marks it sent.
     """
     reason = reason[:500]
     with transaction.atomic():
@@ -206,7 +232,14 @@ def fail(*, edition_id: int, reason: str) -> bool:
         ).update(status=Status.FAILED, failure_reason=reason, finished_at=timezone.now())
         if not failed:
             return False
-        ledger.release(edition_id=edition_id, error=reason)
+        Delivery.objects.filter(edition_id=edition_id, state=State.SENDING).update(
+            state=State.QUEUED,
+            claim=None,
+            lease_until=None,
+            attempts=Greatest(F("attempts") - 1, 0),
+            next_attempt_at=timezone.now(),
+            error=reason,
+        )
         edition = Edition.objects.select_related("approved_by").get(pk=edition_id)
         _freeze_counters(edition)
         transaction.on_commit(lambda: _tell_the_approver(edition))
@@ -219,23 +252,15 @@ def _tell_the_approver(edition: Edition) -> None:
     user = edition.approved_by
     if user is None or not user.email:
         return
-    message = EmailMessage(
-        subject=f"Edition {edition.pk} stopped: it could not be sent",
-        body=(
-            f"The edition “{edition.subject}” stopped and will not be retried "
-            f"on its own.\n\nReason: {edition.failure_reason}\n\n"
-            "Fix the cause, then send or resume it from its page in the admin: "
-            f"{settings.SITE_URL}{reverse('admin:newsletter_edition_change', args=[edition.pk])}\n"
-        ),
-        to=[user.email],
-    )
+    admin_url = reverse("admin:newsletter_edition_change", args=[edition.pk])
+    context = {"edition": edition, "admin_url": settings.SITE_URL + admin_url}
     try:
-        message.send()
+        emails.build_email("edition_failed", context, to=[user.email]).send()
     except Exception:
         logger.exception("Could not tell %s that edition %s failed", user.email, edition.pk)
 
 
-# --- Working the ledger -------------------------------------------------------
+# --- Working the ledger --------------------------------------------------------
 
 
 def _due(now) -> tuple[Q, Q]:
@@ -245,17 +270,12 @@ def _due(now) -> tuple[Q, Q]:
     )
 
 
-def _claimable(now) -> Q:
-    expired, waiting = _due(now)
-    return expired | waiting
-
-
 def claim_batch(*, edition_id: int, size: int | None = None) -> tuple[uuid.UUID, list[Delivery]]:
     """Take up to ``size`` due rows of a ``sending`` edition for this worker.
 
     Returns the claim token and the rows, each annotated with ``subscribed``
-    (the subscription is still active right now). No rows when there is
-    nothing due or the edition was paused or cancelled.
+    (the subscription is still active right now). No rows when nothing is
+    due or the edition is not sending.
     """
     size = size or settings.NEWSLETTER_BATCH_SIZE
     now = timezone.now()
@@ -275,14 +295,14 @@ def claim_batch(*, edition_id: int, size: int | None = None) -> tuple[uuid.UUID,
         for due in _due(now):
             candidates = Delivery.objects.filter(due, edition_id=edition_id)
             if connection.features.has_select_for_update_skip_locked:
-                # Parallel workers each lock different rows and never wait for each other.
                 candidates = candidates.select_for_update(skip_locked=True)
             ids += candidates.order_by("pk").values_list("pk", flat=True)[: size - len(ids)]
             if len(ids) >= size:
                 break
         if not ids:
             return token, []
-        Delivery.objects.filter(_claimable(now), pk__in=ids).update(
+        expired, waiting = _due(now)
+        Delivery.objects.filter(expired | waiting, pk__in=ids).update(
             state=State.SENDING,
             claim=token,
             lease_until=now + timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS),
@@ -301,7 +321,7 @@ def claim_batch(*, edition_id: int, size: int | None = None) -> tuple[uuid.UUID,
 
 
 def finish_if_done(*, edition_id: int) -> bool:
-    """Mark the edition ``sent`` if nothing is queued or sending. True if finished."""
+    """Mark the edition ``sent`` if nothing is queued or sending. True if it is over."""
     with transaction.atomic():
         edition = Edition.objects.select_for_update().get(pk=edition_id)
         if edition.status == Status.CANCELLED:
@@ -328,99 +348,339 @@ def _freeze_counters(edition: Edition, counts: dict | None = None) -> None:
     edition.save()
 
 
-def run(
-    *,
-    edition_id: int,
-    wait: bool = False,
-    on_batch: Callable[[dict[str, int]], None] | None = None,
-    connections: int | None = None,
-) -> bool:
-    """Work the edition's ledger until nothing is due; True when the edition is finished.
+def run(*, edition_id: int, on_batch=None) -> bool:
+    """Work the edition's ledger until it is over; True when it finished (sent or cancelled).
 
-    With ``wait`` (``manage.py send_edition``) it sleeps through retry
-    backoffs and other workers' leases until the edition is done, paused or
-    cancelled; without it (a task) it returns and the tick comes back later.
-
-    ``connections`` (default ``NEWSLETTER_CONNECTIONS_PER_WORKER``) threads each
-    claim their own batches and hold their own SMTP and database connections:
-    a worker spends most of its time waiting on SMTP round trips, so a few
-    connections multiply its rate. Only on PostgreSQL outside a transaction
-    (row locks; each thread must see the others' commits); else one.
+    Returns False when it was paused or failed. Between batches it sleeps until
+    the next row is due: a retry waits its backoff, a dead worker's rows their
+    lease. ``on_batch`` is called with each batch's outcome counts.
     """
-    connections = connections or settings.NEWSLETTER_CONNECTIONS_PER_WORKER
-    if connections <= 1 or connection.vendor != "postgresql" or connection.in_atomic_block:
-        return _work(edition_id=edition_id, wait=wait, on_batch=on_batch, pacer=None)
-    pacer = Pacer(settings.NEWSLETTER_SEND_RATE)  # one budget for all the threads
-    lock = threading.Lock()
-
-    def report(outcome):
-        with lock:
-            on_batch(outcome)
-
-    def thread_work(_):
-        try:
-            return _work(
-                edition_id=edition_id,
-                wait=wait,
-                on_batch=report if on_batch else None,
-                pacer=pacer,
-            )
-        finally:
-            db_connections.close_all()  # this thread's own connection
-
-    with ThreadPoolExecutor(max_workers=connections) as pool:
-        finished = list(pool.map(thread_work, range(connections)))
-    return any(finished) or finish_if_done(edition_id=edition_id)
-
-
-def _work(*, edition_id: int, wait: bool, on_batch, pacer: Pacer | None) -> bool:
-    edition = Edition.objects.select_related("newsletter").get(pk=edition_id)
+    pacer = Pacer(settings.NEWSLETTER_SEND_RATE)
+    edition = _retrying(lambda: Edition.objects.select_related("newsletter").get(pk=edition_id))
     # Checked by start_send, and again here: the newsletter's sender may have
     # changed since, and a header that cannot be written fails every message.
-    if edition.status == Status.SENDING and (problem := messages.header_problem(edition)):
+    if edition.status == Status.SENDING and (problem := emails.header_problem(edition)):
         fail(edition_id=edition_id, reason=problem)
         return False
-    pacer = pacer or Pacer(settings.NEWSLETTER_SEND_RATE)
-    template = None
     while True:
-        token, rows = claim_batch(edition_id=edition_id)
+        token, rows = _retrying(lambda: claim_batch(edition_id=edition_id))
         if rows:
-            if template is None and isinstance(mailers.default, SMTPBackend):
-                template = wire_template(edition)
             try:
-                outcome = send_batch(
-                    edition=edition, token=token, rows=rows, pacer=pacer, template=template
-                )
+                outcome = send_batch(edition=edition, token=token, rows=rows, pacer=pacer)
             except SendStopped as stop:
-                fail(edition_id=edition_id, reason=str(stop))
+                reason = str(stop)
+                _retrying(lambda: fail(edition_id=edition_id, reason=reason))  # noqa: B023
                 return False
             if on_batch:
                 on_batch(outcome)
             continue
-        if finish_if_done(edition_id=edition_id):
+        if _retrying(lambda: finish_if_done(edition_id=edition_id)):
             return True
-        if not wait or not Edition.objects.filter(pk=edition_id, status=Status.SENDING).exists():
-            return False
-        time.sleep(_seconds_until_due(edition_id))
+        # Waiting for a retry's backoff or another worker's lease: still alive,
+        # so the tick does not send help and /healthz does not call it stalled.
+        if not _retrying(lambda: _still_sending(edition_id)):
+            return False  # paused, cancelled or failed meanwhile
+        time.sleep(_retrying(lambda: _seconds_until_due(edition_id)))
+
+
+def _still_sending(edition_id: int) -> bool:
+    now = timezone.now()
+    return bool(
+        Edition.objects.filter(pk=edition_id, status=Status.SENDING).update(last_activity_at=now)
+    )
 
 
 def _seconds_until_due(edition_id: int) -> float:
-    pending = Delivery.objects.filter(
-        edition_id=edition_id, state__in=[State.QUEUED, State.SENDING]
-    ).order_by()
-    due = [
+    """Until the next waiting row is due or a claimed one's lease runs out (0.2 to 5 s)."""
+    pending = Delivery.objects.filter(edition_id=edition_id).order_by()
+    moments = [
         pending.filter(state=State.QUEUED).order_by("next_attempt_at").first(),
         pending.filter(state=State.SENDING).order_by("lease_until").first(),
     ]
     moments = [
         row.next_attempt_at if row.state == State.QUEUED else row.lease_until
-        for row in due
+        for row in moments
         if row is not None
     ]
     if not moments:
         return 1.0
     seconds = (min(moments) - timezone.now()).total_seconds()
     return min(max(seconds, 0.2), 5.0)
+
+
+def _retrying(step):
+    """Run one database step, reconnecting while the database is unreachable.
+
+    A connection the server dropped (a restart, a failover, an administrator's
+    ``pg_terminate_backend``) raises on its next query and stays broken; closed,
+    the next query opens a new one. Gives up, raising, after about ten minutes.
+    """
+    delay = 0.5
+    for _ in range(30):
+        try:
+            return step()
+        except (OperationalError, InterfaceError) as error:
+            if connection.in_atomic_block:
+                raise  # the caller's transaction is lost; it must start again
+            logger.warning("Database connection lost (%s); retrying in %.1f s", error, delay)
+            connection.close()
+            time.sleep(delay)
+            delay = min(delay * 2, 30.0)
+    return step()
+
+
+# --- Sending one claimed batch -----------------------------------------------------
+
+
+def send_batch(*, edition: Edition, token: uuid.UUID, rows: list[Delivery], pacer=None) -> dict:
+    """Send the claimed ``rows``, marking each as its answer comes; return outcome counts.
+
+    Raises ``SendStopped`` when the mail server or ESP refuses us rather than
+    a reader; the caller fails the edition.
+    """
+    outcome = dict.fromkeys(["sent", "retry", "failed", "skipped"], 0)
+    gone = {row.pk for row in rows if row.subscriber is None or not row.subscribed}
+    if gone:
+        outcome["skipped"] = _retrying(
+            lambda: Delivery.objects.filter(pk__in=gone, claim=token, state=State.SENDING).update(
+                state=State.SKIPPED, claim=None, lease_until=None, error="No longer subscribed"
+            )
+        )
+    mailer = mailers.default
+    try:
+        results = _deliver(mailer, edition, [row for row in rows if row.pk not in gone], pacer)
+        for row, (kind, detail) in results:
+            # The message went (or not) whatever the database says: keep trying
+            # to record it, or a lost connection would send it again.
+            _retrying(lambda: _record(row, token, kind, detail))  # noqa: B023 (called at once)
+            outcome["failed" if kind == "unsendable" else kind] += 1
+    finally:
+        _close_quietly(mailer)
+        _retrying(
+            lambda: Edition.objects.filter(pk=edition.pk).update(last_activity_at=timezone.now())
+        )
+    return outcome
+
+
+def _deliver(mailer, edition, rows, pacer):
+    """(row, (kind, detail)) for each row, as each message is handed over.
+
+    Kinds: "sent" (detail: the Message-ID, or the ESP's id), "retry",
+    "failed" (the reader's address was refused: suppress it) and "unsendable"
+    (this reader's copy cannot be built: fail the row, suppress no one).
+    """
+    merge_field = emails.batch_merge_field(mailer)
+    if merge_field and len(rows) > 1:
+        if pacer:
+            pacer.wait(len(rows))
+        yield from _send_together(mailer, edition, rows, merge_field)
+        return
+    try:
+        mailer.open()
+    except Exception as error:
+        if reason := _our_fault(error):
+            raise SendStopped(reason) from error
+        if not isinstance(error, OSError):
+            raise
+        # The server is unreachable: every row waits its backoff, none is lost.
+        for row in rows:
+            yield row, ("retry", f"Could not connect: {error}")
+        return
+    for row in rows:
+        if pacer:
+            pacer.wait()
+        yield row, _send_one(mailer, edition, row)
+
+
+def _send_one(mailer, edition, row) -> tuple[str, str]:
+    try:
+        message = emails.reader_message(edition, subscriber=row.subscriber, delivery_id=row.pk)
+        mailer.send_messages([message])
+    except AnymailRecipientsRefused:
+        pass  # the recipient's status, below, says why
+    except (AnymailError, smtplib.SMTPException, OSError, ValueError) as error:
+        return _refused(mailer, error)
+    return _accepted(message, row.subscriber.email)
+
+
+def _send_together(mailer, edition, rows, merge_field):
+    """One batch-API call for all ``rows``; the ESP makes each reader's copy."""
+    message = emails.batch_message(edition, rows=rows, merge_field=merge_field)
+    try:
+        mailer.send_messages([message])
+    except AnymailRecipientsRefused:
+        pass
+    except (AnymailAPIError, OSError) as error:
+        result = _refused(mailer, error)
+        for row in rows:
+            yield row, result
+        return
+    except ValueError:
+        # One address the ESP's API cannot take fails the whole call: send
+        # one by one, so that address fails alone.
+        for row in rows:
+            yield row, _send_one(mailer, edition, row)
+        return
+    for row in rows:
+        yield row, _accepted(message, row.subscriber.email)
+
+
+def _accepted(message, address: str) -> tuple[str, str]:
+    """The outcome for ``address`` of a message the backend took.
+
+    anymail reports each recipient's status; other backends raise for a refusal.
+    """
+    status = getattr(message, "anymail_status", None)
+    if status is None:
+        return "sent", message.extra_headers["Message-ID"]
+    recipient = status.recipients.get(address)
+    if recipient is None:
+        return "retry", "The mail provider did not report this recipient"
+    if recipient.status in ("rejected", "invalid"):
+        return "failed", f"The mail provider refused the address ({recipient.status})"
+    if recipient.status == "failed":
+        return "retry", "The mail provider could not send it (failed)"
+    return "sent", str(recipient.message_id or message.extra_headers.get("Message-ID", ""))
+
+
+def _refused(mailer, error: Exception) -> tuple[str, str]:
+    """The outcome of a message the backend raised for; ``SendStopped`` if it is about us."""
+    if reason := _our_fault(error):
+        raise SendStopped(reason) from error
+    if isinstance(error, AnymailAPIError):
+        return "retry", f"The mail provider did not take it: {error}"[:500]
+    if isinstance(error, ValueError):
+        # A header of this reader's copy cannot be written (an address stored
+        # with a control character): no server saw it, and no retry will help.
+        return "unsendable", f"The message could not be built: {error}"[:500]
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code, reason = next(iter(error.recipients.values()))
+        return _by_code(code, reason)
+    if isinstance(error, smtplib.SMTPResponseException):
+        return _by_code(error.smtp_code, error.smtp_error)
+    # Timeouts and dropped connections: the message may or may not have
+    # arrived. Retry (a possible duplicate) rather than lose the reader.
+    _close_quietly(mailer)
+    return "retry", f"{type(error).__name__}: {error}"[:500]
+
+
+def _our_fault(error: Exception) -> str:
+    """Why ``error`` stops the whole send, or "" if it is temporary or about one reader.
+
+    Permanent: a 5xx to our login, our envelope sender or the connection; the
+    server lacking what our settings ask for (AUTH, STARTTLS); an ESP refusing
+    our credentials or the message itself (a 4xx API answer but 429), and an
+    anymail error about no one recipient (a feature the ESP lacks, its settings).
+    """
+    if isinstance(error, AnymailAPIError):
+        code = getattr(error, "status_code", None)
+        if code and 400 <= code < 500 and code != 429:
+            return f"The mail provider refused the message: {error}"[:500]
+        return ""
+    if isinstance(error, AnymailError) and not isinstance(error, ValueError | AnymailAPIError):
+        return f"The mail provider's settings or features do not allow this: {error}"[:500]
+    if isinstance(error, smtplib.SMTPNotSupportedError):
+        return f"The mail server does not support what the mail settings ask for: {error}"
+    what = {
+        smtplib.SMTPAuthenticationError: "The mail server refused our login",
+        smtplib.SMTPSenderRefused: "The mail server refused our sender address",
+        smtplib.SMTPConnectError: "The mail server refused the connection",
+    }
+    for kind, text in what.items():
+        if isinstance(error, kind) and 500 <= error.smtp_code < 600:
+            detail = error.smtp_error
+            detail = detail.decode(errors="replace") if isinstance(detail, bytes) else detail
+            return f"{text}: {error.smtp_code} {detail}"[:500]
+    return ""
+
+
+def _by_code(code: int, reason) -> tuple[str, str]:
+    text = reason.decode(errors="replace") if isinstance(reason, bytes) else str(reason)
+    return ("failed" if 500 <= code < 600 else "retry"), f"{code} {text}"[:500]
+
+
+def _record(row: Delivery, token: uuid.UUID, kind: str, detail: str) -> None:
+    if kind == "sent":
+        # Whoever holds the row now, it went out: never let it be sent again.
+        Delivery.objects.filter(pk=row.pk).exclude(state=State.SENT).update(
+            state=State.SENT, sent_at=timezone.now(), message_id=detail[:255], claim=None,
+            lease_until=None, error="",
+        )  # fmt: skip
+    elif kind == "retry" and row.attempts < settings.NEWSLETTER_MAX_ATTEMPTS:
+        # ``attempts`` already counts this one (the claim added it).
+        backoff = settings.NEWSLETTER_RETRY_BACKOFF * 2 ** (row.attempts - 1)
+        Delivery.objects.filter(pk=row.pk, claim=token).update(
+            state=State.QUEUED,
+            claim=None,
+            lease_until=None,
+            next_attempt_at=timezone.now() + timedelta(seconds=backoff),
+            error=detail[:500],
+        )
+    else:
+        if kind == "retry":
+            detail = f"Gave up after {row.attempts} attempts: {detail}"
+        Delivery.objects.filter(pk=row.pk, claim=token).update(
+            state=State.FAILED, claim=None, lease_until=None, error=detail[:500]
+        )
+        if kind == "failed":  # the reader's mailbox refused it, not our data
+            subscriptions.suppress(address=row.subscriber.email, reason="bounce")
+            logger.info("Delivery %s failed permanently (%s); address suppressed", row.pk, detail)
+
+
+def _close_quietly(mailer) -> None:
+    try:
+        mailer.close()
+    except Exception:
+        logger.warning("Closing the mail connection failed", exc_info=True)
+
+
+class Pacer:
+    """Keeps sending under ``rate`` messages a second (0: no limit).
+
+    With Redis as the default cache the budget is shared by every worker
+    process on every machine: ``INCR`` of the current second's counter gives
+    each message its place in that second, and it goes at its share of the
+    second, so no second carries more than ``rate`` and none is spent in a
+    burst. Clocks are assumed NTP-synchronised. Other caches cannot count
+    atomically across processes, so there each process keeps ``rate`` by
+    itself: run one send worker per rate budget. If Redis fails, the
+    worker paces itself too.
+    """
+
+    KEY = "newsletter:send-rate"
+
+    def __init__(self, rate: float):
+        self.rate = rate
+        self.shared = isinstance(caches["default"], RedisCache)
+        self.next_at = time.monotonic()
+
+    def wait(self, messages: int = 1) -> None:
+        """Return when ``messages`` more may go."""
+        if not self.rate:
+            return
+        if self.shared:
+            try:
+                for start in range(0, messages, int(self.rate) or 1):
+                    self._take_shared(min(messages - start, int(self.rate) or 1))
+                return
+            except Exception:
+                logger.warning("The shared send-rate budget failed; pacing locally", exc_info=True)
+                self.shared = False
+        now = time.monotonic()
+        start = max(self.next_at, now)
+        self.next_at = start + messages / self.rate
+        time.sleep(start - now)
+
+    def _take_shared(self, messages: int) -> None:
+        while True:
+            second = int(time.time())
+            key = f"{self.KEY}:{second}"
+            cache.add(key, 0, timeout=10)
+            place = cache.incr(key, messages)
+            if place <= self.rate:
+                time.sleep(max(second + (place - 1) / self.rate - time.time(), 0))
+                return
+            time.sleep(max(second + 1 - time.time(), 0.001))
 
 
 def send_test(*, edition: Edition, to: str) -> None:
@@ -430,11 +690,16 @@ def send_test(*, edition: Edition, to: str) -> None:
     the public sign-up page, since the staff member need not be a subscriber.
     """
     if not edition.rendered_html:
-        rendered = rendering.render_edition(edition)
+        rendered = emails.render_edition(edition)
         edition.rendered_subject = rendered.subject
         edition.rendered_text = rendered.text
         edition.rendered_html = rendered.html
-    signup = rendering.public_copy(rendering.UNSUBSCRIBE_PLACEHOLDER, newsletter=edition.newsletter)
-    links = {"unsubscribe_url": signup, "preferences_url": signup}
-    message = messages.compose(edition, to=to, links=links, subject_prefix="[Test] ")
+    signup = settings.SITE_URL + reverse("newsletter:list")
+    message = emails.edition_message(
+        edition,
+        to=[to],
+        links={"unsubscribe_url": signup, "preferences_url": signup},
+        headers={"List-Unsubscribe": emails.list_unsubscribe(signup)},
+        subject_prefix="[Test] ",
+    )
     mailers.default.send_messages([message])

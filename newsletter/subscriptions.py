@@ -5,10 +5,9 @@ their own. Emails leave through ``transaction.on_commit``, so a rolled-back
 sign-up never mails anyone; a sign-up from the web is finished by a task
 (``sign_up``), so its request never waits on the mail relay.
 
-Links for the sending process: ``preferences_url(subscriber)`` and
-``unsubscribe_url(subscriber, newsletter)`` build absolute personal URLs from
-``settings.SITE_URL`` with no database query; the latter is the RFC 8058
-one-click target for the ``List-Unsubscribe`` header.
+The personal links every email carries (``tokens.preferences_url`` and
+``tokens.unsubscribe_url``, the RFC 8058 one-click target) live in
+``newsletter.tokens``.
 """
 
 import logging
@@ -30,19 +29,6 @@ Status = Subscription.Status
 
 
 # --- Personal links ----------------------------------------------------------
-
-
-def preferences_url(subscriber: Subscriber) -> str:
-    """The subscriber's preference center (choose newsletters, leave, erase)."""
-    token = tokens.personal_token(subscriber.uid)
-    return settings.SITE_URL + reverse("newsletter:preferences", args=[token])
-
-
-def unsubscribe_url(subscriber: Subscriber, newsletter: Newsletter | int) -> str:
-    """The one-click unsubscribe URL for one newsletter (RFC 8058 POST target; GET shows a page)."""
-    newsletter_id = newsletter if isinstance(newsletter, int) else newsletter.pk
-    token = tokens.unsubscribe_token(subscriber.uid, newsletter_id)
-    return settings.SITE_URL + reverse("newsletter:unsubscribe", args=[token])
 
 
 def confirm_url(subscriber: Subscriber, newsletters: Iterable[Newsletter]) -> str:

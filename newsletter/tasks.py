@@ -8,10 +8,10 @@ from newsletter.models import Newsletter
 
 @task
 def deliver_edition(edition_id: int) -> bool:
-    """Work an edition's ledger until nothing is due; True when it is finished.
+    """Work an edition's ledger until it is over; True when it is finished.
 
-    Any number may run at once for one edition: each claims its own rows.
-    What is left waiting (retry backoff) is picked up by ``newsletter_tick``.
+    Any number may run at once for one edition: each claims its own rows, and
+    waits for retries to come due (``sending.run``).
     """
     return sending.run(edition_id=edition_id)
 

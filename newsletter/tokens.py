@@ -14,6 +14,7 @@ import uuid
 
 from django.conf import settings
 from django.core import signing
+from django.urls import reverse
 
 _PERSONAL = signing.Signer(salt="newsletter.personal")
 _UNSUBSCRIBE = signing.Signer(salt="newsletter.unsubscribe")
@@ -57,3 +58,19 @@ def read_confirm_token(token: str) -> tuple[uuid.UUID, list[int]]:
         return uuid.UUID(hex=data["s"]), [int(n) for n in data["n"]]
     except (signing.BadSignature, ValueError, KeyError, TypeError):
         raise BadToken from None
+
+
+# --- The personal links, as absolute URLs (no database query) -----------------
+
+
+def preferences_url(subscriber) -> str:
+    """The subscriber's preference center (choose newsletters, leave, erase)."""
+    token = personal_token(subscriber.uid)
+    return settings.SITE_URL + reverse("newsletter:preferences", args=[token])
+
+
+def unsubscribe_url(subscriber, newsletter) -> str:
+    """The one-click unsubscribe URL for one newsletter (RFC 8058 POST target; GET shows a page)."""
+    newsletter_id = newsletter if isinstance(newsletter, int) else newsletter.pk
+    token = unsubscribe_token(subscriber.uid, newsletter_id)
+    return settings.SITE_URL + reverse("newsletter:unsubscribe", args=[token])

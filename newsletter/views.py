@@ -13,7 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from newsletter import rendering, subscriptions, tokens
+from newsletter import emails, subscriptions, tokens
 from newsletter.forms import PreferencesForm, SignupForm
 from newsletter.models import Edition, Newsletter, Subscription
 from newsroom.client_ip import client_ip
@@ -90,7 +90,7 @@ def confirm(request, token):
             "newsletter/confirmed.html",
             {
                 "newsletters": newsletters,
-                "preferences_url": subscriptions.preferences_url(subscriber),
+                "preferences_url": tokens.preferences_url(subscriber),
             },
         )
     return render(request, "newsletter/confirm.html", {"newsletters": newsletters})
@@ -186,4 +186,4 @@ def edition_detail(request, slug, pk):
         Edition.objects.public().select_related("newsletter"), pk=pk, newsletter__slug=slug
     )
     # Only live pieces, even if one was unpublished after the send.
-    return HttpResponse(rendering.web_copy(edition))
+    return HttpResponse(emails.web_copy(edition))

@@ -6,6 +6,7 @@
 """
 
 import asyncio
+import bisect
 import email
 import socket
 import threading
@@ -50,6 +51,12 @@ class SmtpSink:
             self.messages.append(message)
             self.received_at.append(time.monotonic())
         return "250 2.0.0 Accepted"
+
+    def most_in_one_second(self) -> int:
+        """The most messages taken within any one second (a window from each arrival)."""
+        with self._lock:
+            moments = sorted(self.received_at)
+        return max(bisect.bisect_left(moments, t + 1.0) - i for i, t in enumerate(moments))
 
     def recipients(self) -> Counter:
         with self._lock:

@@ -11,7 +11,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
 
-from newsletter import rendering
+from newsletter import emails
 from newsletter.admin.edition_actions import EditionActions
 from newsletter.models import Edition, EditionArticle
 from newsletter.models.edition import LIVE_ONLY_MESSAGE
@@ -85,7 +85,7 @@ class EditionAdmin(EditionActions, RichTextAdminMixin, admin.ModelAdmin):
         if edition.status == Edition.Status.FAILED:
             self.message_user(request, f"Sending stopped: {edition.failure_reason}", messages.ERROR)
         if edition.status in (Edition.Status.DRAFT, Edition.Status.SCHEDULED):
-            dark = edition.edition_articles.exclude(pk__in=rendering.live_links(edition))
+            dark = edition.edition_articles.exclude(pk__in=emails.live_links(edition))
             titles = ", ".join(f"“{link.article.title}”" for link in dark.select_related("article"))
             if titles:
                 self.message_user(

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from articles import preview
 from articles.models import Article
-from newsletter import schedule, sending, subscriptions
+from newsletter import schedule, sending, subscriptions, tokens
 from newsletter.models import Newsletter, Subscriber
 from tests.e2e.checkers import axe_violations, describe_axe, vnu_errors
 from tests.e2e.conftest import DESKTOP, PHONE
@@ -83,7 +83,7 @@ def site(demo, settings):
         width: _pending_confirm_url(dispatch, f"new-{width}@example.org")[base:]
         for width in (PHONE["width"], DESKTOP["width"])
     }
-    unsubscribe = subscriptions.unsubscribe_url(reader, dispatch)[base:]
+    unsubscribe = tokens.unsubscribe_url(reader, dispatch)[base:]
     return {
         "home": lambda width: get("/"),
         "article": lambda width: get(article.get_absolute_url()),
@@ -107,7 +107,7 @@ def site(demo, settings):
         "edition": lambda width: get(edition.get_absolute_url()),
         "confirm": lambda width: get(confirm[width]),
         "confirmed": lambda width: post_from(confirm[width], "Yes, subscribe me"),
-        "preferences": lambda width: get(subscriptions.preferences_url(reader)[base:]),
+        "preferences": lambda width: get(tokens.preferences_url(reader)[base:]),
         "unsubscribe": lambda width: get(unsubscribe),
         "unsubscribed": lambda width: post_from(unsubscribe, "Unsubscribe"),
         "bad-link": lambda width: get("/newsletters/confirm/not-a-token/"),

@@ -155,7 +155,7 @@ def test_bounce_command_suppresses_and_ends_subscriptions(briefing):
 
 
 def test_emails_use_the_1200_wide_jpeg_rendition_of_the_lead_photo():
-    from newsletter.rendering import lead_image
+    from newsletter.emails import lead_image
     from tests.articles.test_photos import photo_with_renditions
 
     article = make_article(lead_photo=photo_with_renditions((2000, 1000)))

@@ -212,17 +212,21 @@ def test_a_sender_refused_with_5xx_stops_the_send_and_suppresses_no_one(
 
 
 def test_a_sender_refused_with_4xx_is_only_retried(briefing, strict_server, fast_sending, settings):
-    settings.NEWSLETTER_RETRY_BACKOFF = 600
+    """A 4xx to our sender is temporary: retried until the attempts run out, never a stop."""
+    settings.NEWSLETTER_MAX_ATTEMPTS = 3
     readers_of(briefing, 1)
     edition = make_edition(briefing)
     sending.start_send(edition=edition)
     strict_server.mail_answer = "451 4.3.0 Try again later"
 
-    sending.run(edition_id=edition.pk)
+    assert sending.run(edition_id=edition.pk) is True
 
     edition.refresh_from_db()
-    assert edition.status == Edition.Status.SENDING
-    assert states(edition) == {"queued": 1}
+    assert edition.status == Edition.Status.SENT
+    delivery = edition.deliveries.get()
+    assert (delivery.state, delivery.attempts) == ("failed", 3)
+    assert delivery.error.startswith("Gave up after 3 attempts")
+    assert not Suppression.objects.exists()
 
 
 def test_one_reader_whose_stored_address_cannot_be_written_fails_alone(

@@ -109,11 +109,12 @@ def test_two_rq_workers_deliver_each_message_exactly_once(rq_redis, slow_sink, s
 
 
 def test_the_send_rate_holds_across_workers(rq_redis, smtp_sink, settings):
-    """Two workers at a global 20 messages/s: 120 messages span more than 4 seconds.
+    """Two workers sharing a budget of 20 messages a second, counted at the sink.
 
-    120 messages need at least 6 one-second budgets, so from the first to the
-    last more than 4 whole seconds pass; two workers each pacing itself at 20/s
-    would have finished in about 3.
+    The budget lives in Redis: each message gets its place in the second and
+    goes at its share of it. One message more than the rate is allowed in a
+    window, for the network's jitter; two workers each pacing themselves would
+    reach 40.
     """
     settings.NEWSLETTER_PARALLEL_TASKS = 2
     newsletter, addresses = make_audience(120)
@@ -124,5 +125,5 @@ def test_the_send_rate_holds_across_workers(rq_redis, smtp_sink, settings):
 
     assert smtp_sink.recipients() == dict.fromkeys(addresses, 1)
     assert len(senders(edition)) == 2
-    first, last = min(smtp_sink.received_at), max(smtp_sink.received_at)
-    assert last - first > 4.0
+    assert smtp_sink.most_in_one_second() <= 21
+    assert max(smtp_sink.received_at) - min(smtp_sink.received_at) > 5.0

@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.test import Client
 
-from newsletter import subscriptions
+from newsletter import tokens
 from newsletter.addresses import address_hash
 from newsletter.models import Subscriber, Subscription, Suppression
 from tests.factories import make_subscriber
@@ -24,7 +24,7 @@ def statuses(subscriber):
 
 def test_one_click_post_without_cookies_leaves_only_that_newsletter(briefing, dispatch):
     reader = make_subscriber(active=[briefing, dispatch])
-    url = subscriptions.unsubscribe_url(reader, briefing)
+    url = tokens.unsubscribe_url(reader, briefing)
     mail_provider = Client(enforce_csrf_checks=True)  # no cookie, no CSRF token
     response = mail_provider.post(path_of(url), ONE_CLICK)
     assert response.status_code == 200
@@ -35,7 +35,7 @@ def test_one_click_post_without_cookies_leaves_only_that_newsletter(briefing, di
 
 def test_one_click_is_idempotent(briefing):
     reader = make_subscriber(active=[briefing])
-    path = path_of(subscriptions.unsubscribe_url(reader, briefing))
+    path = path_of(tokens.unsubscribe_url(reader, briefing))
     client = Client(enforce_csrf_checks=True)
     first = client.post(path, ONE_CLICK)
     stamp = reader.subscriptions.get().unsubscribed_at
@@ -46,7 +46,7 @@ def test_one_click_is_idempotent(briefing):
 
 def test_get_of_the_unsubscribe_link_shows_a_button_and_changes_nothing(client, briefing):
     reader = make_subscriber(active=[briefing])
-    page = client.get(path_of(subscriptions.unsubscribe_url(reader, briefing)))
+    page = client.get(path_of(tokens.unsubscribe_url(reader, briefing)))
     assert page.status_code == 200
     assert 'name="List-Unsubscribe" value="One-Click"' in page.text
     assert "Tuesday Briefing" in page.text
@@ -55,7 +55,7 @@ def test_get_of_the_unsubscribe_link_shows_a_button_and_changes_nothing(client, 
 
 def test_a_post_without_the_one_click_body_or_a_tampered_token_changes_nothing(briefing):
     reader = make_subscriber(active=[briefing])
-    path = path_of(subscriptions.unsubscribe_url(reader, briefing))
+    path = path_of(tokens.unsubscribe_url(reader, briefing))
     client = Client(enforce_csrf_checks=True)
     assert client.post(path, {}).status_code == 400
     tampered = path.replace(str(briefing.pk) + ":", str(briefing.pk + 1) + ":")
@@ -67,13 +67,13 @@ def test_a_post_without_the_one_click_body_or_a_tampered_token_changes_nothing(b
 def test_personal_links_need_no_query(briefing, django_assert_num_queries):
     reader = make_subscriber(active=[briefing])
     with django_assert_num_queries(0):
-        subscriptions.unsubscribe_url(reader, briefing.pk)
-        subscriptions.preferences_url(reader)
+        tokens.unsubscribe_url(reader, briefing.pk)
+        tokens.preferences_url(reader)
 
 
 def test_preference_center_chooses_newsletters(client, briefing, dispatch):
     reader = make_subscriber(active=[briefing])
-    path = path_of(subscriptions.preferences_url(reader))
+    path = path_of(tokens.preferences_url(reader))
     page = client.get(path)
     assert page.status_code == 200 and reader.email in page.text
     assert statuses(reader) == {"tuesday-briefing": "active"}
@@ -86,13 +86,13 @@ def test_preference_center_chooses_newsletters(client, briefing, dispatch):
 
 def test_preference_center_unsubscribes_from_all(client, briefing, dispatch):
     reader = make_subscriber(active=[briefing, dispatch])
-    client.post(path_of(subscriptions.preferences_url(reader)), {"unsubscribe_all": "1"})
+    client.post(path_of(tokens.preferences_url(reader)), {"unsubscribe_all": "1"})
     assert set(statuses(reader).values()) == {"unsubscribed"}
 
 
 def test_tampered_preference_link_is_refused(client, briefing):
     reader = make_subscriber(active=[briefing])
-    path = path_of(subscriptions.preferences_url(reader))
+    path = path_of(tokens.preferences_url(reader))
     tampered = path[:-3] + ("x" if path[-3] != "x" else "y") + path[-2:]
     assert client.get(tampered).status_code == 400
     assert client.post(tampered, {"unsubscribe_all": "1"}).status_code == 400
@@ -101,8 +101,8 @@ def test_tampered_preference_link_is_refused(client, briefing):
 
 def test_erasure_from_the_preference_center_keeps_only_a_hash(client, briefing):
     reader = make_subscriber("Erase.Me@example.org", active=[briefing])
-    preferences = path_of(subscriptions.preferences_url(reader))
-    unsubscribe = path_of(subscriptions.unsubscribe_url(reader, briefing))
+    preferences = path_of(tokens.preferences_url(reader))
+    unsubscribe = path_of(tokens.unsubscribe_url(reader, briefing))
     erase_page = client.get(preferences + "erase/")
     assert erase_page.status_code == 200
     assert Subscriber.objects.exists()  # a GET erases nothing

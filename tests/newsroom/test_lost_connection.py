@@ -11,15 +11,22 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 from django.db import connection
+from django.tasks import TaskResultStatus
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from newsletter.models import Edition
-from tests.factories import make_edition
+from newsletter.tasks import process_signup
+from tests.factories import make_edition, make_newsletter
+from tests.newsroom.lost_connection_tasks import read_when_told
+from tests.smtp import start_sink
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -115,3 +122,108 @@ def test_the_scheduler_runs_its_next_turn_after_losing_its_connection(start):
     # The tick after the lost connection starts the next edition, on time.
     scheduler.wait_for(sending(second), seconds=10, what="start of the second edition")
     assert "failed" not in scheduler.output()
+
+
+@pytest.fixture
+def sink():
+    sink, controller, port = start_sink()
+    sink.port = port
+    yield sink
+    controller.stop()
+
+
+@pytest.fixture
+def worker(start, sink, tmp_path):
+    worker = start(
+        "run_worker",
+        *("--queue-name", "*", "--interval", "0.1", "--no-reload", "--no-startup-delay"),
+        EMAIL_URL=f"smtp://127.0.0.1:{sink.port}",
+        CACHE_DIR=str(tmp_path / "cache"),
+        REDIS_URL="",
+    )
+    # Connected: its first poll of the queue has opened its session.
+    worker.wait_for(lambda: other_sessions() > 0, seconds=30, what="connection to the database")
+    return worker
+
+
+def other_sessions() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return cursor.fetchone()[0]
+
+
+def sign_up(email: str, sink, worker) -> None:
+    """A reader signs up; the worker's task mails the confirmation link."""
+    newsletter = make_newsletter()
+    process_signup.enqueue(
+        email=email, newsletter_ids=[newsletter.pk], source="website", source_detail=""
+    )
+    worker.wait_for(lambda: email in sink.recipients(), seconds=30, what=f"mail to {email}")
+
+
+def test_the_worker_runs_the_next_task_after_losing_its_connection_while_idle(worker, sink):
+    sign_up("before@example.org", sink, worker)
+    assert terminate_other_sessions() >= 1
+    sign_up("after@example.org", sink, worker)
+
+
+def test_a_task_that_loses_its_connection_fails_and_the_worker_carries_on(worker, sink, tmp_path):
+    go = tmp_path / "go"
+    result = read_when_told.enqueue(go=str(go))
+    running = DBTaskResult.objects.filter(pk=result.id, status=TaskResultStatus.RUNNING).exists
+    worker.wait_for(running, seconds=30, what="start of the task")
+
+    assert terminate_other_sessions() >= 1
+    go.touch()  # the task's query meets the dead connection
+    failed = DBTaskResult.objects.filter(pk=result.id, status=TaskResultStatus.FAILED).exists
+    worker.wait_for(failed, seconds=30, what="task recorded as failed")
+    assert "OperationalError" in DBTaskResult.objects.get(pk=result.id).exception_class_path
+
+    sign_up("after@example.org", sink, worker)
+
+
+@contextmanager
+def database_refusing_connections():
+    """New sessions are refused ("not currently accepting connections") and the
+    processes' sessions ended, as while PostgreSQL restarts or fails over."""
+    db = connection.settings_dict
+    name = connection.ops.quote_name(db["NAME"])
+    # A database cannot refuse connections from a session of its own.
+    admin = psycopg.connect(
+        host=db["HOST"] or "127.0.0.1",
+        port=db["PORT"] or 5432,
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+    try:
+        admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
+        assert terminate_other_sessions() >= 1
+        yield
+    finally:
+        admin.execute(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+        admin.close()
+
+
+def test_the_worker_waits_out_a_database_that_refuses_connections(worker, sink):
+    with database_refusing_connections():
+        newsletter = make_newsletter()
+        process_signup.enqueue(
+            email="meanwhile@example.org",
+            newsletter_ids=[newsletter.pk],
+            source="website",
+            source_detail="",
+        )
+        worker.wait_for(
+            lambda: "not currently accepting connections" in worker.output(),
+            seconds=10,
+            what="attempt to reconnect",
+        )
+        assert worker.popen.poll() is None
+    worker.wait_for(
+        lambda: "meanwhile@example.org" in sink.recipients(), seconds=30, what="mail sent"
+    )

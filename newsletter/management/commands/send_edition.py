@@ -36,7 +36,7 @@ class Command(BaseCommand):
         self.verbosity = verbosity
         self.edition = edition
         self.counted_at = -1.0
-        finished = sending.run(edition_id=edition_id, wait=True, on_batch=self.progress)
+        finished = sending.run(edition_id=edition_id, on_batch=self.progress)
         edition.refresh_from_db()
         if edition.status == Edition.Status.FAILED:
             raise CommandError(f"Edition {edition_id} failed: {edition.failure_reason}")

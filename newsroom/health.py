@@ -1,11 +1,17 @@
-"""``/healthz``: can this node serve? Checks the database, the cache and the task queue.
+"""``/healthz``: can this node serve? Checks the database, the cache and the task queue,
+then whatever the apps register.
 
 Answers 200 with a JSON body when all is well and 503 naming what is not, so a
 load balancer or uptime monitor can act on it. Never cached.
+
+Apps depend on ``newsroom``, never the other way, so a check about an app's
+own data (a newsletter send that has stopped moving) lives in that app, which
+adds it with ``register`` from its ``AppConfig.ready()``.
 """
 
 import time
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,11 +22,29 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+# name -> check: returns a dict of details to show (or None), raises to fail.
+_registered: dict[str, Callable[[], dict | None]] = {}
+
+
+def register(name: str, check: Callable[[], dict | None]) -> None:
+    """Add ``check`` to ``/healthz`` under ``name`` (again: replaces it)."""
+    _registered[name] = check
+
+
+class Unhealthy(Exception):
+    """What a check raises to fail with details beside its message (shown as given)."""
+
+    def __init__(self, message: str, **details):
+        super().__init__(message)
+        self.details = details
+
 
 def _timed(check):
     started = time.perf_counter()
     try:
         detail = check()
+    except Unhealthy as error:
+        return {"ok": False, "error": str(error), **error.details}
     except Exception as error:  # a health check reports failures, it never raises them
         return {"ok": False, "error": f"{type(error).__name__}: {error}"}
     return {"ok": True, "ms": round((time.perf_counter() - started) * 1000, 1), **(detail or {})}
@@ -88,6 +112,7 @@ def healthz(request):
         "database": _timed(check_database),
         "cache": _timed(check_cache),
         "tasks": _timed(check_tasks),
+        **{name: _timed(check) for name, check in _registered.items()},
     }
     healthy = all(c["ok"] for c in checks.values())
     return JsonResponse(

@@ -9,7 +9,9 @@ import time_machine
 from django.tasks import task
 from django.utils import timezone
 
+from newsletter.models import Edition
 from newsroom.logging import JsonFormatter
+from tests.factories import make_edition
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +85,59 @@ def test_healthz_is_ok_while_rq_jobs_are_fresh(client, settings, rq_redis):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert 20 <= response.json()["checks"]["tasks"]["oldest_queued_seconds"] <= 21
+
+
+def sending_edition(*, started: timedelta, heard: timedelta | None, **fields):
+    """An edition sending since ``started`` ago, its workers last heard ``heard`` ago."""
+    now = timezone.now()
+    return make_edition(
+        status=fields.pop("status", Edition.Status.SENDING),
+        started_at=now - started,
+        last_activity_at=now - heard if heard is not None else None,
+        **fields,
+    )
+
+
+def test_healthz_names_a_send_silent_for_longer_than_the_lease(client, settings):
+    settings.NEWSLETTER_LEASE_SECONDS = 300
+    stalled = sending_edition(
+        started=timedelta(hours=1), heard=timedelta(minutes=10), subject="Energy Alert"
+    )
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "failing"
+    check = body["checks"]["sending"]
+    assert check["ok"] is False
+    assert f'edition {stalled.pk} "Energy Alert" silent for 600s' in check["error"]
+    [named] = check["stalled"]
+    assert named["id"] == stalled.pk and named["subject"] == "Energy Alert"
+    assert 600 <= named["silent_seconds"] <= 602
+    assert body["checks"]["database"]["ok"] and body["checks"]["tasks"]["ok"]
+
+
+def test_healthz_names_a_send_no_worker_ever_took_up(client, settings):
+    settings.NEWSLETTER_LEASE_SECONDS = 300
+    stalled = sending_edition(started=timedelta(minutes=6), heard=None)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    [named] = response.json()["checks"]["sending"]["stalled"]
+    assert named["id"] == stalled.pk and 360 <= named["silent_seconds"] <= 362
+
+
+def test_healthz_is_ok_while_sends_keep_moving(client, settings):
+    settings.NEWSLETTER_LEASE_SECONDS = 300
+    sending_edition(started=timedelta(hours=1), heard=timedelta(seconds=30))
+    sending_edition(started=timedelta(minutes=1), heard=None)  # just started
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["sending"]["ok"] is True
+
+
+def test_healthz_ignores_silent_editions_that_are_not_sending(client, settings):
+    settings.NEWSLETTER_LEASE_SECONDS = 300
+    for status in (Edition.Status.PAUSED, Edition.Status.FAILED):
+        sending_edition(started=timedelta(hours=1), heard=timedelta(hours=1), status=status)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["checks"]["sending"]["ok"] is True

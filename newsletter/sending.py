@@ -540,7 +540,10 @@ def _accepted(message, address: str) -> tuple[str, str]:
         return "failed", f"The mail provider refused the address ({recipient.status})"
     if recipient.status == "failed":
         return "retry", "The mail provider could not send it (failed)"
-    return "sent", str(recipient.message_id or message.extra_headers.get("Message-ID", ""))
+    message_id = recipient.message_id
+    if message_id is None:
+        message_id = message.extra_headers.get("Message-ID", "")
+    return "sent", str(message_id)
 
 
 def _refused(mailer, error: Exception) -> tuple[str, str]:
@@ -575,7 +578,7 @@ def _our_fault(error: Exception) -> str:
     if isinstance(error, AnymailAPIError):
         code = getattr(error, "status_code", None)
         if code and 400 <= code < 500 and code != 429:
-            return f"The mail provider refused the message: {error}"[:500]
+            return f"The mail provider refused the message ({code}): {error}"[:500]
         return ""
     if isinstance(error, AnymailError) and not isinstance(error, ValueError | AnymailAPIError):
         return f"The mail provider's settings or features do not allow this: {error}"[:500]

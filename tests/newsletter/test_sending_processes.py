@@ -37,9 +37,11 @@ def slow_sink():
     controller.stop()
 
 
-def sender(edition_id: int, sink, **env) -> subprocess.Popen:
+def sender(edition_id: int, sink, name: str = "newsroom-sender", **env) -> subprocess.Popen:
+    """``send_edition`` in a process of its own; its database sessions are called ``name``."""
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    url += f"?application_name={name}"
     environment = {
         **os.environ,
         "DATABASE_URL": url,
@@ -103,6 +105,34 @@ def test_parallel_worker_processes_never_send_one_row_twice(slow_sink, processes
     # Every worker really took part: make_msgid puts the sender's pid in each Message-ID.
     message_ids = Delivery.objects.filter(edition=edition).values_list("message_id", flat=True)
     assert len({mid.split(".")[1] for mid in message_ids}) == processes
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.SENT
+    assert edition.sent_count == edition.audience_count == len(addresses)
+
+
+def test_a_send_whose_database_connection_is_killed_finishes_with_nobody_missed(slow_sink):
+    """The database drops the worker mid-send: it reconnects, and every sent row is marked."""
+    newsletter, addresses = make_audience(150)
+    edition = make_edition(newsletter)
+    sending.start_send(edition=edition, in_process=True)
+
+    worker = sender(edition.pk, slow_sink, name="newsroom-doomed")
+    deadline = time.monotonic() + 60
+    while sum(slow_sink.recipients().values()) < 40:
+        assert time.monotonic() < deadline and worker.poll() is None, worker.stderr.read()
+        time.sleep(0.01)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = %s",
+            ["newsroom-doomed"],
+        )
+        assert cursor.fetchall() == [(True,)]
+
+    assert worker.wait(timeout=120) == 0, worker.stderr.read()
+    assert b"Database connection lost" in worker.stderr.read()
+    received = slow_sink.recipients()
+    assert set(received) == addresses  # nobody missed
+    assert sum(received.values()) == len(addresses)  # and nobody sent it twice
     edition.refresh_from_db()
     assert edition.status == Edition.Status.SENT
     assert edition.sent_count == edition.audience_count == len(addresses)

@@ -45,7 +45,12 @@ import time
 import uuid
 from datetime import timedelta
 
-from anymail.exceptions import AnymailAPIError, AnymailError, AnymailRecipientsRefused
+from anymail.exceptions import (
+    AnymailAPIError,
+    AnymailError,
+    AnymailInvalidAddress,
+    AnymailRecipientsRefused,
+)
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
@@ -369,11 +374,19 @@ def run(*, edition_id: int, on_batch=None) -> bool:
                 outcome = send_batch(edition=edition, token=token, rows=rows, pacer=pacer)
             except SendStopped as stop:
                 reason = str(stop)
-                _retrying(lambda: fail(edition_id=edition_id, reason=reason))  # noqa: B023
-                return False
-            if on_batch:
-                on_batch(outcome)
-            continue
+            except (OperationalError, InterfaceError):
+                raise  # the database stayed away (see _retrying)
+            except Exception as error:
+                # Whatever it is, it would come back every time the tick
+                # revives the send: stop once, saying what, instead.
+                logger.exception("Edition %s: sending raised", edition_id)
+                reason = f"Sending stopped on an unexpected error: {type(error).__name__}: {error}"
+            else:
+                if on_batch:
+                    on_batch(outcome)
+                continue
+            _retrying(lambda: fail(edition_id=edition_id, reason=reason))  # noqa: B023
+            return False
         if _retrying(lambda: finish_if_done(edition_id=edition_id)):
             return True
         # Waiting for a retry's backoff or another worker's lease: still alive,
@@ -580,7 +593,7 @@ def _our_fault(error: Exception) -> str:
         if code and 400 <= code < 500 and code != 429:
             return f"The mail provider refused the message ({code}): {error}"[:500]
         return ""
-    if isinstance(error, AnymailError) and not isinstance(error, ValueError | AnymailAPIError):
+    if isinstance(error, AnymailError) and not isinstance(error, AnymailInvalidAddress):
         return f"The mail provider's settings or features do not allow this: {error}"[:500]
     if isinstance(error, smtplib.SMTPNotSupportedError):
         return f"The mail server does not support what the mail settings ask for: {error}"

@@ -12,6 +12,7 @@ import requests
 from anymail.backends.test import EmailBackend
 from anymail.exceptions import AnymailAPIError
 from anymail.message import AnymailRecipientStatus
+from django.core.mail.backends.base import BaseEmailBackend
 
 reject: set[str] = set()
 answers: list[int] = []
@@ -41,3 +42,10 @@ class OneByOneESP(ScriptedESP):
     """An ESP without a batch API we can use: one message per reader."""
 
     esp_name = "One-by-one"
+
+
+class BrokenBackend(BaseEmailBackend):
+    """A mail backend with a bug: every call raises."""
+
+    def send_messages(self, email_messages):
+        raise RuntimeError("the backend broke")

@@ -150,3 +150,19 @@ def test_a_message_the_esp_refuses_fails_the_edition_once_with_its_reason(
     assert schedule.tick()["revived"] == []
     assert sending.run(edition_id=edition.pk) is False
     assert len([m for m in mail.outbox if m.to != [admin_user.email]]) == 1
+
+
+def test_a_backend_that_raises_stops_the_edition_once_and_blames_no_reader(briefing, settings):
+    use(settings, "BrokenBackend")
+    readers(briefing, 3)
+    edition = make_edition(briefing)
+    sending.start_send(edition=edition)
+
+    assert sending.run(edition_id=edition.pk) is False
+
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.FAILED
+    assert "RuntimeError: the backend broke" in edition.failure_reason
+    assert set(edition.deliveries.values_list("state", flat=True)) == {"queued"}
+    assert not Suppression.objects.exists()
+    assert schedule.tick()["revived"] == []

@@ -121,7 +121,8 @@ def test_the_scheduler_runs_its_next_turn_after_losing_its_connection(start):
     second = scheduled_edition()
     # The tick after the lost connection starts the next edition, on time.
     scheduler.wait_for(sending(second), seconds=10, what="start of the second edition")
-    assert "failed" not in scheduler.output()
+    # Only a tick the connection died under, if any, failed.
+    assert scheduler.output().count("Scheduled command newsletter_tick failed") <= 1
 
 
 @pytest.fixture

@@ -152,12 +152,7 @@ def tick(*, now: datetime | None = None, dry_run: bool = False) -> dict[str, lis
                 report["failed"].append(edition)
     # A send whose workers have said nothing for a lease: crashed, or its task
     # was lost between commit and enqueue. Enqueueing again is always safe.
-    silent_since = now - timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
-    stuck = Edition.objects.filter(status=Edition.Status.SENDING).filter(
-        Q(last_activity_at__lt=silent_since)
-        | Q(last_activity_at__isnull=True, started_at__lt=silent_since)
-    )
-    for edition in stuck:
+    for edition in Edition.objects.silent(now):
         sending.enqueue(edition_id=edition.pk)
         report["revived"].append(edition)
     return report

@@ -353,12 +353,20 @@ def _freeze_counters(edition: Edition, counts: dict | None = None) -> None:
     edition.save()
 
 
-def run(*, edition_id: int, on_batch=None) -> bool:
+# A worker with nothing due for longer than this hands the send to a task that
+# starts when something is (``hand_off``) instead of sleeping on it, so one
+# long retry backoff does not keep a task worker from sign-ups and renditions.
+HAND_OFF_AFTER = 30
+
+
+def run(*, edition_id: int, on_batch=None, hand_off=None) -> bool:
     """Work the edition's ledger until it is over; True when it finished (sent or cancelled).
 
-    Returns False when it was paused or failed. Between batches it sleeps until
-    the next row is due: a retry waits its backoff, a dead worker's rows their
-    lease. ``on_batch`` is called with each batch's outcome counts.
+    Returns False when it was paused or failed, or was handed off. Between
+    batches it sleeps until the next row is due (a retry's backoff, a dead
+    worker's lease); if that is over ``HAND_OFF_AFTER`` seconds away and
+    ``hand_off`` is given, it calls ``hand_off(moment)`` to have a worker come
+    back then, and returns. ``on_batch`` is called with each batch's outcome.
     """
     pacer = Pacer(settings.NEWSLETTER_SEND_RATE)
     edition = _retrying(lambda: Edition.objects.select_related("newsletter").get(pk=edition_id))
@@ -389,36 +397,42 @@ def run(*, edition_id: int, on_batch=None) -> bool:
             return False
         if _retrying(lambda: finish_if_done(edition_id=edition_id)):
             return True
-        # Waiting for a retry's backoff or another worker's lease: still alive,
-        # so the tick does not send help and /healthz does not call it stalled.
-        if not _retrying(lambda: _still_sending(edition_id)):
+        due = _retrying(lambda: _next_due(edition_id))
+        back_at = (
+            due if hand_off and due > timezone.now() + timedelta(seconds=HAND_OFF_AFTER) else None
+        )
+        # Still alive (or, handing off, back at ``due``): the tick sends no
+        # help and /healthz does not call the send stalled meanwhile.
+        if not _retrying(lambda: _still_sending(edition_id, back_at)):  # noqa: B023
             return False  # paused, cancelled or failed meanwhile
-        time.sleep(_retrying(lambda: _seconds_until_due(edition_id)))
+        if back_at:
+            hand_off(back_at)
+            return False
+        time.sleep(min(max((due - timezone.now()).total_seconds(), 0.2), 5.0))
 
 
-def _still_sending(edition_id: int) -> bool:
-    now = timezone.now()
+def _still_sending(edition_id: int, back_at=None) -> bool:
     return bool(
-        Edition.objects.filter(pk=edition_id, status=Status.SENDING).update(last_activity_at=now)
+        Edition.objects.filter(pk=edition_id, status=Status.SENDING).update(
+            last_activity_at=back_at or timezone.now()
+        )
     )
 
 
-def _seconds_until_due(edition_id: int) -> float:
-    """Until the next waiting row is due or a claimed one's lease runs out (0.2 to 5 s)."""
+def _next_due(edition_id: int):
+    """When the next waiting row is due or a claimed one's lease runs out (a second from now
+    if neither: the edition is about to finish)."""
     pending = Delivery.objects.filter(edition_id=edition_id).order_by()
-    moments = [
+    rows = [
         pending.filter(state=State.QUEUED).order_by("next_attempt_at").first(),
         pending.filter(state=State.SENDING).order_by("lease_until").first(),
     ]
     moments = [
         row.next_attempt_at if row.state == State.QUEUED else row.lease_until
-        for row in moments
+        for row in rows
         if row is not None
     ]
-    if not moments:
-        return 1.0
-    seconds = (min(moments) - timezone.now()).total_seconds()
-    return min(max(seconds, 0.2), 5.0)
+    return min(moments, default=timezone.now() + timedelta(seconds=1))
 
 
 def _retrying(step):

@@ -8,12 +8,21 @@ from newsletter.models import Newsletter
 
 @task
 def deliver_edition(edition_id: int) -> bool:
-    """Work an edition's ledger until it is over; True when it is finished.
+    """Work an edition's ledger; True when it is finished.
 
-    Any number may run at once for one edition: each claims its own rows, and
-    waits for retries to come due (``sending.run``).
+    Any number may run at once for one edition: each claims its own rows.
+    A retry due later than ``sending.HAND_OFF_AFTER`` is left to a copy of
+    this task deferred until then (RQ runs deferred jobs only on workers
+    started with ``--with-scheduler``); a backend that cannot defer keeps
+    this worker waiting for it.
     """
-    return sending.run(edition_id=edition_id)
+    hand_off = None
+    if deliver_edition.get_backend().supports_defer:
+
+        def hand_off(moment):
+            deliver_edition.using(run_after=moment).enqueue(edition_id)
+
+    return sending.run(edition_id=edition_id, hand_off=hand_off)
 
 
 @task

@@ -7,6 +7,8 @@ An edition holds only live pieces (``EditionArticle.article`` is limited to
 ``Article.objects.live()``) and is checked again when it is sent.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
@@ -33,6 +35,20 @@ class EditionQuerySet(models.QuerySet):
     def archived(self):
         """A newsletter's archive: editions that finished sending."""
         return self.filter(status="sent")
+
+    def silent(self, now=None):
+        """Sends no worker has spoken for in a lease (since they started, if never).
+
+        A worker stamps ``last_activity_at`` after every batch and while it
+        waits for a retry (a worker handing a long wait to a deferred task
+        stamps the time that task is due), so these have no live worker: the
+        tick enqueues them again, and ``/healthz`` names those that stay so.
+        """
+        now = now or timezone.now()
+        since = now - timedelta(seconds=settings.NEWSLETTER_LEASE_SECONDS)
+        return self.filter(status="sending").filter(
+            Q(last_activity_at__lt=since) | Q(last_activity_at__isnull=True, started_at__lt=since)
+        )
 
 
 class Edition(models.Model):
@@ -70,8 +86,9 @@ class Edition(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # Workers stamp this after every batch; the tick re-enqueues a send whose
-    # workers have been silent longer than the lease (crashed or never started).
+    # Workers stamp this after every batch (or the time a deferred worker is
+    # due back); the tick re-enqueues a send whose workers have been silent
+    # longer than the lease (crashed or never started).
     last_activity_at = models.DateTimeField(null=True, blank=True, editable=False)
     failure_reason = models.CharField(max_length=500, blank=True, editable=False)
     approved_by = models.ForeignKey(

@@ -125,6 +125,37 @@ def test_temporary_failure_is_retried_at_its_backoff_time(
     assert smtp_sink.refused[reader.email] == 1
 
 
+def test_a_long_backoff_is_left_to_a_task_deferred_until_then(
+    briefing, smtp_sink, settings, fast_sending
+):
+    """The task worker is not held for a two-minute wait: a later task takes the retry."""
+    from django_tasks_db.models import DBTaskResult
+
+    from newsletter import schedule, tasks
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.NEWSLETTER_RETRY_BACKOFF = 120
+    reader = make_subscriber("greylisted@example.org", active=[briefing])
+    smtp_sink.temp_fail.add(reader.email)
+    edition = make_edition(briefing)
+    sending.start_send(edition=edition, in_process=True)
+    started = time.monotonic()
+
+    assert tasks.deliver_edition.call(edition.pk) is False
+
+    assert time.monotonic() - started < 5
+    delivery = edition.deliveries.get()
+    assert delivery.state == "queued" and "451" in delivery.error
+    [later] = DBTaskResult.objects.filter(task_path="newsletter.tasks.deliver_edition")
+    assert later.run_after == delivery.next_attempt_at
+    assert later.args_kwargs["args"] == [edition.pk]
+    edition.refresh_from_db()
+    assert edition.status == "sending" and edition.last_activity_at == delivery.next_attempt_at
+    # Not a stalled send: the tick sends no second worker and /healthz stays calm.
+    assert schedule.tick()["revived"] == []
+    assert not Edition.objects.silent()
+
+
 def test_permanent_failure_fails_the_row_and_suppresses_the_address(
     briefing, dispatch, smtp_sink, fast_sending
 ):

@@ -52,7 +52,6 @@ EMAIL_IMAGE_WIDTH = 536
 # List-Unsubscribe. Any other backend gets one message per reader.
 BATCH_MERGE_FIELDS = {
     "Mailgun": "%recipient.{}%",
-    "Mailjet": "[[var:{}]]",
     "SparkPost": "{{{{{}}}}}",
     "Brevo": "{{{{ params.{} }}}}",
     "Test": "{{{{{}}}}}",  # anymail's test backend, which records what an ESP would get

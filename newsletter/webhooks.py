@@ -7,7 +7,8 @@ and sends each event it carries to ``record_tracking_event`` (connected in
 ``NewsletterConfig.ready``):
 
 - ``bounced`` and ``complained`` suppress the recipient through
-  ``subscriptions.suppress``, whether or not we know the address;
+  ``subscriptions.suppress``, whether or not we know the address, except a
+  bounce the ESP calls soft (``_soft_bounce``);
 - those, and ``rejected``, ``failed``, ``deferred`` and ``delivered``, are noted
   on the edition's ``Delivery`` row (``tracking_*``), which never changes
   ``Delivery.state``;
@@ -53,16 +54,32 @@ def record_tracking_event(sender, event: AnymailTrackingEvent, esp_name: str, **
     if kind not in RECORDED:
         return
     address = _address(event.recipient)
+    suppressing = kind in SUPPRESSING and not _soft_bounce(event)
     with transaction.atomic():
-        if kind in SUPPRESSING and address:
+        if suppressing and address:
             subscriptions.suppress(address=address, reason=SUPPRESSING[kind])
         noted = _note_on_delivery(event, address)
     logger.info(
         "%s reported %s: %s, %d delivery row(s) updated",
         esp_name,
         kind,
-        "address suppressed" if kind in SUPPRESSING and address else "nothing suppressed",
+        "address suppressed" if suppressing and address else "nothing suppressed",
         noted,
+    )
+
+
+def _soft_bounce(event: AnymailTrackingEvent) -> bool:
+    """A bounce the ESP itself calls temporary (a full mailbox, a server down for now).
+
+    anymail reports these as ``bounced`` for some ESPs; suppressing them would
+    drop a reader for good over a passing fault. They are noted on the row only.
+    """
+    raw = event.esp_event if isinstance(event.esp_event, dict) else {}
+    bounce = raw.get("bounce") if isinstance(raw.get("bounce"), dict) else {}
+    return (
+        raw.get("Type") == "SoftBounce"  # Postmark
+        or raw.get("event") == "soft_bounce"  # Brevo
+        or bounce.get("bounceType") == "Transient"  # Amazon SES
     )
 
 

@@ -243,6 +243,26 @@ def test_a_postmark_bounce_suppresses_the_reader_and_notes_it_on_the_delivery(
     assert delivery.state == Delivery.State.SENT  # the sending process's record stands
 
 
+def test_a_postmark_soft_bounce_is_noted_but_keeps_the_reader(client, reader, delivery):
+    """A full mailbox is a passing fault: the reader stays subscribed."""
+    soft = postmark_bounce(
+        metadata={"delivery": str(delivery.pk)},
+        Type="SoftBounce",
+        TypeCode=4096,
+        Name="Soft bounce",
+        Description="The server could not temporarily deliver your message (mailbox full).",
+        Inactive=False,
+    )
+    response = post(client, POSTMARK, soft)
+
+    assert response.status_code == 200
+    assert not Suppression.objects.exists()
+    assert statuses(reader) == {Subscription.Status.ACTIVE}
+    delivery.refresh_from_db()
+    assert delivery.tracking_event == "bounced"
+    assert "mailbox full" in delivery.tracking_detail
+
+
 def test_a_postmark_spam_complaint_is_found_by_message_id_without_metadata(
     client, reader, delivery
 ):

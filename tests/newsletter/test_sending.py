@@ -66,6 +66,7 @@ def test_every_audience_member_gets_exactly_one_message_with_headers_and_persona
         assert tokens.preferences_url(reader) in html
         assert "NEWSROOM-PERSONAL" not in text + html
         assert 'alt="Harbour cranes at dawn"' in html
+        assert "Photo by Jane Doe / Agency" in html and "Photo by Jane Doe / Agency" in text
         assert re.search(r'<img [^>]*width="536" height="302"', html)
     assert len(message_ids) == len(audience)
 

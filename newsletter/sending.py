@@ -34,7 +34,8 @@ error the backend raises that is about no one reader. ``resume`` carries on
 from the ledger once the cause is fixed.
 
 A worker keeps at its edition until it is finished, paused, cancelled or
-failed, sleeping until the next row is due. A lost database connection is
+failed, sleeping until the next row is due, or handing a long wait to a task
+deferred until then (``HAND_OFF_AFTER``). A lost database connection is
 closed and the step retried (``_retrying``); a sent row whose mark could not
 be written is marked once the database answers again, so it is not sent twice.
 """

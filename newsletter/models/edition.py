@@ -271,18 +271,11 @@ class Delivery(models.Model):
             ),
         ]
         indexes = [
-            # The progress GROUP BY (and due retries).
+            # The claim, oldest due first (rows of other states sit apart in
+            # it, so a claim reads about a batch of entries however much of the
+            # edition has gone), and the progress GROUP BY.
             models.Index(
                 fields=["edition", "state", "next_attempt_at"], name="newsletter_delivery_claim"
-            ),
-            # The claim, in order: only rows still waiting are in it, so a
-            # claim reads ~BATCH_SIZE entries however much of the edition has
-            # gone (off the index above, each claim would sort every waiting
-            # row, a cost that grows with the audience).
-            models.Index(
-                fields=["edition", "id"],
-                condition=Q(state="queued"),
-                name="newsletter_delivery_waiting",
             ),
             # Rows whose worker died: their lease has run out.
             models.Index(

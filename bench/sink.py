@@ -2,9 +2,10 @@
 
     .venv/bin/python -m bench.sink --port 2525 --stats /tmp/sink.json
 
-Nothing is parsed or stored but the envelope's recipients. The counts are
-written to ``--stats`` every second and on SIGTERM: total messages, distinct
-recipients, and recipients that got more than one message (duplicates).
+Nothing is stored. The counts are written to ``--stats`` every second and on
+SIGTERM: total messages and bytes, distinct recipients, recipients that got
+more than one message (duplicates), and messages whose header block does not
+name their envelope recipient (a copy not made for that reader).
 """
 
 import argparse
@@ -22,22 +23,30 @@ class Counting:
     def __init__(self):
         self.recipients: Counter = Counter()
         self.messages = 0
+        self.bytes = 0
         self.duplicated = 0
+        self.not_addressed = 0
 
     async def handle_DATA(self, server, session, envelope):
         self.messages += 1
+        self.bytes += len(envelope.content)
+        headers = envelope.content[: envelope.content.find(b"\r\n\r\n")].lower()
         for address in envelope.rcpt_tos:
             key = address.lower()
             self.recipients[key] += 1
             if self.recipients[key] == 2:
                 self.duplicated += 1
+            if key.encode() not in headers:
+                self.not_addressed += 1
         return "250 2.0.0 Accepted"
 
     def stats(self) -> dict:
         return {
             "messages": self.messages,
+            "bytes": self.bytes,
             "recipients": len(self.recipients),
             "duplicated_recipients": self.duplicated,
+            "not_addressed": self.not_addressed,
             "at": time.time(),
         }
 

@@ -14,14 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from newsroom.env import (
-    env_bool,
-    env_int,
-    env_list,
-    env_prefixed,
-    env_str,
-    parse_email_url,
-)
+from newsroom.env import env_bool, env_int, env_list, env_prefixed, env_str, parse_email_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -255,25 +248,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
 # --- Email ---------------------------------------------------------------
-# EMAIL_URL picks the mailer: smtp://user:pass@host:25, smtp+tls://…:587,
-# smtp+ssl://…:465, file:///folder, console:, or an ESP through django-anymail
-# as anymail+<esp>://CREDENTIALS@?option=value (anymail+postmark://TOKEN@,
-# anymail+amazon_ses://, anymail+mailgun://KEY@?sender_domain=mg.example.org;
-# the names and options: newsroom.env.parse_email_url). Local use writes each
-# message to var/mail so nothing leaves the machine; production defaults to
-# the machine's own SMTP relay.
+# EMAIL_URL picks the mailer: smtp[+tls|+ssl]://user:pass@host:port, file:///folder,
+# console:, or an ESP through django-anymail, anymail+<esp>://CREDENTIALS@?option=value
+# (newsroom.env.parse_email_url). Local use writes mail to var/mail; production
+# defaults to the machine's own SMTP relay.
 _DEFAULT_EMAIL_URL = f"file://{VAR_DIR / 'mail'}" if DEBUG else "smtp://localhost:25"
 MAILERS = {"default": parse_email_url(env_str("EMAIL_URL", _DEFAULT_EMAIL_URL))}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "The Newsroom <newsroom@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
-# django-anymail's own settings: each ANYMAIL_<NAME> variable becomes
-# ANYMAIL["<NAME>"] ("true"/"false" become booleans). The ESP's bounce and
-# complaint webhook (/anymail/<esp>/tracking/, newsletter.webhooks) needs
-# ANYMAIL_WEBHOOK_SECRET=user:password, the HTTP Basic credentials in the URL
-# given to the ESP, plus the signing key of ESPs that sign their calls
-# (ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY, ANYMAIL_RESEND_SIGNING_SECRET,
-# ANYMAIL_MAILERSEND_SIGNING_SECRET, ANYMAIL_POSTAL_WEBHOOK_KEY, …). Without
-# the secret the webhooks of ESPs that only have Basic auth act on nothing.
+# django-anymail's settings: ANYMAIL_<NAME> becomes ANYMAIL["<NAME>"]. The ESP's
+# tracking webhook (newsletter.webhooks) acts only with ANYMAIL_WEBHOOK_SECRET
+# set, plus the signing key of ESPs that sign (README, "Picking a mail provider").
 ANYMAIL = env_prefixed("ANYMAIL_")
 
 # --- Rich text ------------------------------------------------------------

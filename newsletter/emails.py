@@ -157,6 +157,14 @@ def render_edition(edition) -> Rendered:
     return render("edition", edition_context(edition))
 
 
+def fill_rendering(edition) -> None:
+    """Render the edition onto its ``rendered_*`` fields (the caller saves them, or not)."""
+    rendered = render_edition(edition)
+    edition.rendered_subject = rendered.subject
+    edition.rendered_text = rendered.text
+    edition.rendered_html = rendered.html
+
+
 def personalize(body: str, *, unsubscribe_url: str, preferences_url: str) -> str:
     """One reader's copy: the placeholders replaced by their own links.
 
@@ -176,10 +184,13 @@ def web_copy(edition) -> str:
     return public_copy(html)
 
 
+def signup_url() -> str:
+    return settings.SITE_URL + reverse("newsletter:list")
+
+
 def public_copy(body: str) -> str:
     """The web ("View in browser") copy: personal links point at the sign-up page."""
-    signup = settings.SITE_URL + reverse("newsletter:list")
-    return personalize(body, unsubscribe_url=signup, preferences_url=signup)
+    return personalize(body, unsubscribe_url=signup_url(), preferences_url=signup_url())
 
 
 # --- An edition's messages -----------------------------------------------------
@@ -260,6 +271,19 @@ def reader_message(edition, *, subscriber, delivery_id: int | None) -> EditionMe
     message = edition_message(edition, to=[subscriber.email], links=links, headers=headers)
     message.metadata = {"delivery": str(delivery_id)}
     return message
+
+
+def test_message(edition, *, to: str) -> EditionMessage:
+    """The edition for one staff address, marked as a test; its personal links
+    point at the public sign-up page, since staff need not be subscribers."""
+    signup = signup_url()
+    return edition_message(
+        edition,
+        to=[to],
+        links={"unsubscribe_url": signup, "preferences_url": signup},
+        headers={"List-Unsubscribe": list_unsubscribe(signup)},
+        subject_prefix="[Test] ",
+    )
 
 
 def batch_merge_field(mailer) -> str | None:

@@ -53,7 +53,7 @@ from anymail.exceptions import (
     AnymailRecipientsRefused,
 )
 from django.conf import settings
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ValidationError
 from django.core.mail import mailers
@@ -70,6 +70,8 @@ logger = logging.getLogger(__name__)
 
 State = Delivery.State
 Status = Edition.Status
+# A row no worker holds any more.
+UNCLAIMED = {"claim": None, "lease_until": None}
 
 
 class SendStopped(Exception):
@@ -111,10 +113,7 @@ def start_send(*, edition: Edition, by=None, in_process: bool = False) -> Editio
                 "None of this edition's pieces is live any more (unpublished, archived or "
                 "not yet published): there is nothing to send."
             )
-        rendered = emails.render_edition(edition)
-        edition.rendered_subject = rendered.subject
-        edition.rendered_text = rendered.text
-        edition.rendered_html = rendered.html
+        emails.fill_rendering(edition)
         if problem := emails.header_problem(edition):
             raise ValidationError(problem)
         edition.audience_count = create_ledger(edition)
@@ -217,7 +216,7 @@ def cancel(*, edition: Edition) -> bool:
     ).update(status=Status.CANCELLED, finished_at=timezone.now())
     if cancelled:
         edition.deliveries.filter(state__in=[State.QUEUED, State.SENDING]).update(
-            state=State.SKIPPED, claim=None, lease_until=None, error="Edition cancelled"
+            state=State.SKIPPED, error="Edition cancelled", **UNCLAIMED
         )
         _freeze_counters(Edition.objects.get(pk=edition.pk))
     return bool(cancelled)
@@ -240,11 +239,10 @@ def fail(*, edition_id: int, reason: str) -> bool:
             return False
         Delivery.objects.filter(edition_id=edition_id, state=State.SENDING).update(
             state=State.QUEUED,
-            claim=None,
-            lease_until=None,
             attempts=Greatest(F("attempts") - 1, 0),
             next_attempt_at=timezone.now(),
             error=reason,
+            **UNCLAIMED,
         )
         edition = Edition.objects.select_related("approved_by").get(pk=edition_id)
         _freeze_counters(edition)
@@ -474,7 +472,7 @@ def send_batch(*, edition: Edition, token: uuid.UUID, rows: list[Delivery], pace
     if gone:
         outcome["skipped"] = _retrying(
             lambda: Delivery.objects.filter(pk__in=gone, claim=token, state=State.SENDING).update(
-                state=State.SKIPPED, claim=None, lease_until=None, error="No longer subscribed"
+                state=State.SKIPPED, error="No longer subscribed", **UNCLAIMED
             )
         )
     mailer = mailers.default
@@ -637,24 +635,22 @@ def _record(row: Delivery, token: uuid.UUID, kind: str, detail: str) -> None:
     if kind == "sent":
         # Whoever holds the row now, it went out: never let it be sent again.
         Delivery.objects.filter(pk=row.pk).exclude(state=State.SENT).update(
-            state=State.SENT, sent_at=timezone.now(), message_id=detail[:255], claim=None,
-            lease_until=None, error="",
-        )  # fmt: skip
+            state=State.SENT, sent_at=timezone.now(), message_id=detail[:255], error="", **UNCLAIMED
+        )
     elif kind == "retry" and row.attempts < settings.NEWSLETTER_MAX_ATTEMPTS:
         # ``attempts`` already counts this one (the claim added it).
         backoff = settings.NEWSLETTER_RETRY_BACKOFF * 2 ** (row.attempts - 1)
         Delivery.objects.filter(pk=row.pk, claim=token).update(
             state=State.QUEUED,
-            claim=None,
-            lease_until=None,
             next_attempt_at=timezone.now() + timedelta(seconds=backoff),
             error=detail[:500],
+            **UNCLAIMED,
         )
     else:
         if kind == "retry":
             detail = f"Gave up after {row.attempts} attempts: {detail}"
         Delivery.objects.filter(pk=row.pk, claim=token).update(
-            state=State.FAILED, claim=None, lease_until=None, error=detail[:500]
+            state=State.FAILED, error=detail[:500], **UNCLAIMED
         )
         if kind == "failed":  # the reader's mailbox refused it, not our data
             subscriptions.suppress(address=row.subscriber.email, reason="bounce")
@@ -685,7 +681,8 @@ class Pacer:
 
     def __init__(self, rate: float):
         self.rate = rate
-        self.shared = isinstance(caches["default"], RedisCache)
+        self.cache = caches["default"]
+        self.shared = isinstance(self.cache, RedisCache)
         self.next_at = time.monotonic()
 
     def wait(self, messages: int = 1) -> None:
@@ -709,8 +706,8 @@ class Pacer:
         while True:
             second = int(time.time())
             key = f"{self.KEY}:{second}"
-            cache.add(key, 0, timeout=10)
-            place = cache.incr(key, messages)
+            self.cache.add(key, 0, timeout=10)
+            place = self.cache.incr(key, messages)
             if place <= self.rate:
                 time.sleep(max(second + (place - 1) / self.rate - time.time(), 0))
                 return
@@ -720,20 +717,8 @@ class Pacer:
 def send_test(*, edition: Edition, to: str) -> None:
     """Mail the edition as it stands to one staff address, marked as a test.
 
-    Renders a draft afresh (without storing it); the personal links point at
-    the public sign-up page, since the staff member need not be a subscriber.
+    A draft is rendered afresh, and not stored.
     """
     if not edition.rendered_html:
-        rendered = emails.render_edition(edition)
-        edition.rendered_subject = rendered.subject
-        edition.rendered_text = rendered.text
-        edition.rendered_html = rendered.html
-    signup = settings.SITE_URL + reverse("newsletter:list")
-    message = emails.edition_message(
-        edition,
-        to=[to],
-        links={"unsubscribe_url": signup, "preferences_url": signup},
-        headers={"List-Unsubscribe": emails.list_unsubscribe(signup)},
-        subject_prefix="[Test] ",
-    )
-    mailers.default.send_messages([message])
+        emails.fill_rendering(edition)
+    mailers.default.send_messages([emails.test_message(edition, to=to)])
